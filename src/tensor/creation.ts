@@ -1,0 +1,207 @@
+/** Tensor factories with PyTorch's names: tensor, zeros, ones, full, arange, rand, randn, randint, ... */
+import type { DType, Storage } from '../backend/index.js';
+import { defaultGenerator, type Generator } from './random.js';
+import { formatShape, numelOf, ShapeError, type Shape } from './shape.js';
+import { allocStorage, dtypeOf, Tensor } from './tensor.js';
+import type { NestedArray } from './format.js';
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+}
+
+export interface RandomOptions extends TensorOptions {
+  generator?: Generator;
+}
+
+function finish(t: Tensor, options: TensorOptions): Tensor {
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+function inferNested(data: NestedArray, op: string): { shape: number[]; flat: (number | boolean)[] } {
+  const shape: number[] = [];
+  let probe: NestedArray = data;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0]!;
+  }
+  const flat: (number | boolean)[] = [];
+  const walk = (x: NestedArray, d: number): void => {
+    if (d === shape.length) {
+      if (Array.isArray(x)) throw new ShapeError(`${op}: ragged nested array (too deep at dim ${d})`);
+      if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`${op}: expected numbers, got ${typeof x}`);
+      flat.push(x);
+      return;
+    }
+    if (!Array.isArray(x) || x.length !== shape[d]) {
+      throw new ShapeError(`${op}: ragged nested array: expected length ${shape[d]} at dim ${d}, got ${Array.isArray(x) ? x.length : 'a number'}`);
+    }
+    for (const v of x) walk(v, d + 1);
+  };
+  walk(data, 0);
+  return { shape, flat };
+}
+
+/**
+ * A tensor from nested arrays, a typed array or a number (torch.tensor). Numbers default to
+ * float32, booleans to bool, and typed arrays keep their type; `shape` reshapes flat data.
+ */
+export function tensor(data: NestedArray | Storage | readonly number[], options: TensorOptions & { shape?: Shape } = {}): Tensor {
+  let storage: Storage;
+  let shape: number[];
+  if (ArrayBuffer.isView(data)) {
+    const inferred = dtypeOf(data as Storage);
+    const dtype = options.dtype ?? inferred;
+    const src = data as Storage;
+    storage = allocStorage(dtype, src.length);
+    if (dtype === 'bool') for (let i = 0; i < src.length; i++) storage[i] = src[i] ? 1 : 0;
+    else storage.set(src);
+    shape = [src.length];
+  } else {
+    const { shape: s, flat } = inferNested(data as NestedArray, 'tensor');
+    const dtype = options.dtype ?? (flat.length > 0 && typeof flat[0] === 'boolean' ? 'bool' : 'float32');
+    storage = allocStorage(dtype, flat.length);
+    for (let i = 0; i < flat.length; i++) storage[i] = Number(flat[i]);
+    shape = s;
+  }
+  if (options.shape) {
+    if (numelOf(options.shape) !== storage.length) {
+      throw new ShapeError(`tensor: ${storage.length} values do not fill shape ${formatShape(options.shape)}`);
+    }
+    shape = [...options.shape];
+  }
+  return finish(new Tensor(storage, shape), options);
+}
+
+function checkShape(shape: Shape, op: string): void {
+  for (const s of shape) if (!Number.isInteger(s) || s < 0) throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}`);
+}
+
+export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  checkShape(shape, 'full');
+  const t = Tensor.zeros(shape, options.dtype ?? 'float32');
+  if (value !== 0) t.storage.fill(value);
+  return finish(t, options);
+}
+
+export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(shape, 1, options);
+}
+
+/** Uninitialised in PyTorch; here zero-filled, since typed arrays always are. */
+export function empty(shape: Shape, options: TensorOptions = {}): Tensor {
+  return full(shape, 0, options);
+}
+
+export function zerosLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  return zeros(x.shape, { dtype: x.dtype, ...options });
+}
+
+export function onesLike(x: Tensor, options: TensorOptions = {}): Tensor {
+  return ones(x.shape, { dtype: x.dtype, ...options });
+}
+
+export function fullLike(x: Tensor, value: number, options: TensorOptions = {}): Tensor {
+  return full(x.shape, value, { dtype: x.dtype, ...options });
+}
+
+/** Values from start (inclusive) to end (exclusive) by step; int32 when all three are integers. */
+export function arange(start: number, end?: number, step = 1, options: TensorOptions = {}): Tensor {
+  let lo = start;
+  let hi = end;
+  if (hi === undefined) { hi = lo; lo = 0; }
+  if (step === 0) throw new RangeError('arange: step must be non-zero');
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const dtype = options.dtype ?? (Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) ? 'int32' : 'float32');
+  const storage = allocStorage(dtype, n);
+  for (let i = 0; i < n; i++) storage[i] = lo + i * step;
+  return finish(new Tensor(storage, [n]), options);
+}
+
+export function linspace(start: number, end: number, steps: number, options: TensorOptions = {}): Tensor {
+  const storage = allocStorage(options.dtype ?? 'float32', steps);
+  for (let i = 0; i < steps; i++) storage[i] = steps === 1 ? start : start + ((end - start) * i) / (steps - 1);
+  return finish(new Tensor(storage, [steps]), options);
+}
+
+export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
+  const t = zeros([n, m], options);
+  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
+  return t;
+}
+
+/** Uniform on [0, 1). */
+export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
+  checkShape(shape, 'rand');
+  const g = options.generator ?? defaultGenerator;
+  const t = Tensor.zeros(shape);
+  const s = t.storage;
+  for (let i = 0; i < s.length; i++) s[i] = g.uniform();
+  return finish(t, options);
+}
+
+/** Standard normal. */
+export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
+  checkShape(shape, 'randn');
+  const g = options.generator ?? defaultGenerator;
+  const t = Tensor.zeros(shape);
+  const s = t.storage;
+  for (let i = 0; i < s.length; i++) s[i] = g.normal();
+  return finish(t, options);
+}
+
+/** Uniform integers in [low, high) as int32 (torch.randint). */
+export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
+  checkShape(shape, 'randint');
+  const g = options.generator ?? defaultGenerator;
+  const t = Tensor.zeros(shape, options.dtype ?? 'int32');
+  const s = t.storage;
+  for (let i = 0; i < s.length; i++) s[i] = g.integer(low, high);
+  return t;
+}
+
+/** 1 with probability p, else 0, elementwise (torch.bernoulli with a scalar p). */
+export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
+  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
+  const g = options.generator ?? defaultGenerator;
+  const t = Tensor.zeros(shape, options.dtype ?? 'float32');
+  const s = t.storage;
+  for (let i = 0; i < s.length; i++) s[i] = g.uniform() < p ? 1 : 0;
+  return t;
+}
+
+export function randLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  return rand(x.shape, options);
+}
+
+export function randnLike(x: Tensor, options: RandomOptions = {}): Tensor {
+  return randn(x.shape, options);
+}
+
+function triangle(x: Tensor, diagonal: number, upper: boolean): Tensor {
+  if (x.ndim < 2) throw new ShapeError(`${upper ? 'triu' : 'tril'}: expects a tensor with at least 2 dims, got ${formatShape(x.shape)}`);
+  const rows = x.shape[x.ndim - 2]!;
+  const cols = x.shape[x.ndim - 1]!;
+  const keep = new Uint8Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) keep[i * cols + j] = (upper ? j - i >= diagonal : j - i <= diagonal) ? 1 : 0;
+  }
+  const mask = new Tensor(keep, [rows, cols]);
+  return x.maskedFill(mask.logicalNot(), 0);
+}
+
+/** Upper triangle (j - i >= diagonal) of the last two dims, zeros elsewhere (torch.triu). */
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  return triangle(x, diagonal, true);
+}
+
+/** Lower triangle (j - i <= diagonal) of the last two dims, zeros elsewhere (torch.tril). */
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  return triangle(x, diagonal, false);
+}

@@ -1,0 +1,115 @@
+/** Matrix products: matmul with PyTorch's broadcasting rules, and the fused linear layer op. */
+import { getBackend } from '../../backend/index.js';
+import { recordOp } from '../autograd.js';
+import { broadcastShapes, broadcastStrides, formatShape, numelOf, ShapeError } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { toDtype } from './elementwise.js';
+import { sumToShape } from './reduce.js';
+
+/** Byte-free description of one batched operand for the gemm kernel. */
+function batchOffsets(x: Tensor, batchShape: readonly number[]): number[] {
+  const xBatch = x.shape.slice(0, -2);
+  const strides = broadcastStrides(xBatch, x.strides.slice(0, -2), batchShape);
+  const count = numelOf(batchShape);
+  const offsets = new Array<number>(count);
+  const idx = new Array<number>(batchShape.length).fill(0);
+  let off = x.offset;
+  for (let b = 0; b < count; b++) {
+    offsets[b] = off;
+    for (let d = batchShape.length - 1; d >= 0; d--) {
+      idx[d]!++;
+      off += strides[d]!;
+      if (idx[d]! < batchShape[d]!) break;
+      off -= strides[d]! * batchShape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return offsets;
+}
+
+/** Batched product of tensors with rank >= 2 whose batch dims broadcast. */
+function batchedMatmul(a: Tensor, b: Tensor): Tensor {
+  const m = a.shape[a.ndim - 2]!;
+  const k = a.shape[a.ndim - 1]!;
+  const k2 = b.shape[b.ndim - 2]!;
+  const n = b.shape[b.ndim - 1]!;
+  if (k !== k2) throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${k} != ${k2})`);
+  const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
+  const batch = numelOf(batchShape);
+  const out = new Float32Array(batch * m * n);
+  getBackend().gemm({
+    m, n, k, batch,
+    a: a.storage as Float32Array, aOffsets: batchOffsets(a, batchShape), aRowStride: a.strides[a.ndim - 2]!, aColStride: a.strides[a.ndim - 1]!,
+    b: b.storage as Float32Array, bOffsets: batchOffsets(b, batchShape), bRowStride: b.strides[b.ndim - 2]!, bColStride: b.strides[b.ndim - 1]!,
+    c: out,
+  });
+  const result = new Tensor(out, [...batchShape, m, n]);
+  return recordOp(result, 'matmul', [a, b], (g) => [
+    a.requiresGrad ? sumToShape(batchedMatmul(g, b.mT), a.shape) : null,
+    b.requiresGrad ? sumToShape(batchedMatmul(a.mT, g), b.shape) : null,
+  ]);
+}
+
+/** Matrix product with torch.matmul's semantics for 1-D, 2-D and batched (broadcast) operands. */
+export function matmul(x: Tensor, y: Tensor): Tensor {
+  if (x.ndim === 0 || y.ndim === 0) throw new ShapeError('matmul: both arguments need at least one dimension');
+  const a = toDtype(x, 'float32');
+  const b = toDtype(y, 'float32');
+  if (a.ndim === 1 && b.ndim === 1) return batchedMatmul(a.unsqueeze(0), b.unsqueeze(1)).reshape([]);
+  if (a.ndim === 1) return matmul(a.unsqueeze(0), b).squeeze(-2);
+  if (b.ndim === 1) return matmul(a, b.unsqueeze(1)).squeeze(-1);
+  if (b.ndim === 2 && a.ndim > 2) {
+    // fold the batch into rows: one large product instead of many, and one for the weight's gradient
+    const lead = a.shape.slice(0, -1);
+    return batchedMatmul(a.reshape([-1, a.shape[a.ndim - 1]!]), b).reshape([...lead, b.shape[1]!]);
+  }
+  return batchedMatmul(a, b);
+}
+
+function gemm2d(
+  m: number, n: number, k: number,
+  a: Float32Array, aRowStride: number, aColStride: number,
+  b: Float32Array, bRowStride: number, bColStride: number,
+): Float32Array {
+  const c = new Float32Array(m * n);
+  getBackend().gemm({ m, n, k, batch: 1, a, aOffsets: [0], aRowStride, aColStride, b, bOffsets: [0], bRowStride, bColStride, c });
+  return c;
+}
+
+/**
+ * y = x W^T + b for x [..., in], W [out, in], b [out] (torch.nn.functional.linear). One op rather
+ * than matmul + add so the backward computes dW = g^T x directly in W's layout.
+ */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.ndim !== 2) throw new ShapeError(`linear: weight must be 2-D [out, in], got ${formatShape(weight.shape)}`);
+  const [outF, inF] = weight.shape as [number, number];
+  if (input.ndim === 0 || input.shape[input.ndim - 1] !== inF) {
+    throw new ShapeError(`linear: input ${formatShape(input.shape)} does not end in the weight's in_features ${inF}`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new ShapeError(`linear: bias must be [${outF}], got ${formatShape(bias.shape)}`);
+  const x = toDtype(input, 'float32');
+  const rows = x.numel() / inF;
+  const xs = x.values() as Float32Array;
+  const ws = weight.values() as Float32Array;
+  let out = gemm2d(rows, outF, inF, xs, inF, 1, ws, 1, inF);
+  if (bias) {
+    const withBias = new Float32Array(out.length);
+    const b = bias.contiguous();
+    getBackend().binary('add', { data: out, offset: 0, strides: [outF, 1] }, { data: b.storage, offset: b.offset, strides: [0, 1] }, withBias, [rows, outF]);
+    out = withBias;
+  }
+  const result = new Tensor(out, [...x.shape.slice(0, -1), outF]);
+  const inputs = bias ? [input, weight, bias] : [input, weight];
+  return recordOp(result, 'linear', inputs, (g) => {
+    const gs = g.values() as Float32Array;
+    const gx = input.requiresGrad ? new Tensor(gemm2d(rows, inF, outF, gs, outF, 1, ws, inF, 1), input.shape) : null;
+    const gw = weight.requiresGrad ? new Tensor(gemm2d(outF, inF, rows, gs, 1, outF, xs, inF, 1), weight.shape) : null;
+    let gb: Tensor | null = null;
+    if (bias?.requiresGrad) {
+      const acc = new Float32Array(outF);
+      getBackend().sum(gs, 1, rows, outF, acc);
+      gb = new Tensor(acc, bias.shape);
+    }
+    return [gx, gw, gb];
+  });
+}

@@ -1,0 +1,36 @@
+/** softmax and logSoftmax along one dim, each with its fused backward. */
+import { getBackend } from '../../backend/index.js';
+import { recordOp } from '../autograd.js';
+import { normalizeDim, numelOf } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { toDtype } from './elementwise.js';
+
+function layout(x: Tensor, dim: number, op: string): [number, number, number] {
+  const d = normalizeDim(dim, x.ndim, op);
+  if (x.ndim === 0) return [1, 1, 1];
+  return [numelOf(x.shape.slice(0, d)), x.shape[d]!, numelOf(x.shape.slice(d + 1))];
+}
+
+export function softmax(input: Tensor, dim: number): Tensor {
+  const x = toDtype(input, 'float32');
+  const [outer, n, inner] = layout(x, dim, 'softmax');
+  const y = new Float32Array(x.numel());
+  getBackend().softmax(x.values() as Float32Array, outer, n, inner, y);
+  return recordOp(new Tensor(y, x.shape), 'softmax', [input], (g) => {
+    const gx = new Float32Array(y.length);
+    getBackend().softmaxBackward(y, g.values() as Float32Array, outer, n, inner, gx);
+    return [new Tensor(gx, x.shape)];
+  });
+}
+
+export function logSoftmax(input: Tensor, dim: number): Tensor {
+  const x = toDtype(input, 'float32');
+  const [outer, n, inner] = layout(x, dim, 'logSoftmax');
+  const y = new Float32Array(x.numel());
+  getBackend().logSoftmax(x.values() as Float32Array, outer, n, inner, y);
+  return recordOp(new Tensor(y, x.shape), 'logSoftmax', [input], (g) => {
+    const gx = new Float32Array(y.length);
+    getBackend().logSoftmaxBackward(y, g.values() as Float32Array, outer, n, inner, gx);
+    return [new Tensor(gx, x.shape)];
+  });
+}

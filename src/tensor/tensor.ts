@@ -1,0 +1,360 @@
+import { getBackend, type DType, type Storage, type Strided } from '../backend/index.js';
+import { isGradEnabled, runBackward, type GradNode } from './autograd.js';
+import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape, ShapeError, type Shape } from './shape.js';
+import * as ew from './ops/elementwise.js';
+import * as red from './ops/reduce.js';
+import * as view from './ops/view.js';
+import * as idx from './ops/indexing.js';
+import * as mm from './ops/matmul.js';
+import * as sm from './ops/softmax.js';
+import { formatTensor, toNested, type NestedArray } from './format.js';
+
+export type TensorLike = Tensor | number;
+
+/** Typed array used to store each dtype. */
+export function allocStorage(dtype: DType, n: number): Storage {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'int32': return new Int32Array(n);
+    case 'bool': return new Uint8Array(n);
+  }
+}
+
+/** The kernel-facing description of a tensor's elements. */
+export function strided(t: Tensor): Strided {
+  return { data: t.storage, offset: t.offset, strides: t.strides };
+}
+
+export function dtypeOf(storage: Storage): DType {
+  if (storage instanceof Float32Array) return 'float32';
+  if (storage instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+/**
+ * An n-dimensional array with reverse-mode autograd. Storage is a flat typed array that views
+ * (reshape, transpose, slicing) share; element i_0..i_k lives at offset + sum(i_d * strides[d]).
+ */
+export class Tensor {
+  readonly storage: Storage;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+  /** Whether ops on this tensor record a graph for backward(). */
+  requiresGrad = false;
+  /** Accumulated gradient of a leaf (or of a tensor that called retainGrad()) after backward(). */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, or null for a leaf. */
+  gradFn: GradNode | null = null;
+  /** Whether backward() stores this non-leaf tensor's gradient in .grad. */
+  retainsGrad = false;
+
+  constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
+    this.storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
+    this.offset = offset;
+    this.dtype = dtypeOf(storage);
+  }
+
+  /** A new contiguous tensor of zeros. */
+  static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+    return new Tensor(allocStorage(dtype, numelOf(shape)), shape);
+  }
+
+  /** A 0-d tensor holding one number. */
+  static scalar(value: number, dtype: DType = 'float32'): Tensor {
+    const s = allocStorage(dtype, 1);
+    s[0] = value;
+    return new Tensor(s, []);
+  }
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  dim(): number {
+    return this.shape.length;
+  }
+
+  numel(): number {
+    return numelOf(this.shape);
+  }
+
+  /** Size of one dim (negative counts from the end), or the whole shape. */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number | number[] {
+    if (dim === undefined) return [...this.shape];
+    return this.shape[normalizeDim(dim, this.ndim, 'size')]!;
+  }
+
+  /** A leaf is a tensor not produced by a recorded op (parameters, inputs). */
+  get isLeaf(): boolean {
+    return this.gradFn === null;
+  }
+
+  isContiguous(): boolean {
+    let expected = 1;
+    for (let d = this.shape.length - 1; d >= 0; d--) {
+      if (this.shape[d] !== 1 && this.strides[d] !== expected) return false;
+      expected *= this.shape[d]!;
+    }
+    return true;
+  }
+
+  isFloatingPoint(): boolean {
+    return this.dtype === 'float32';
+  }
+
+  // ---- reading values ------------------------------------------------------------------------
+
+  /**
+   * The elements in row-major order as a typed array of exactly numel() entries: the storage
+   * itself (or a subarray of it) when contiguous, else a fresh copy. Writing to it writes to the
+   * tensor only in the first case; use clone() first to be sure of a private copy.
+   */
+  values(): Storage {
+    const n = this.numel();
+    if (this.isContiguous()) {
+      if (this.offset === 0 && this.storage.length === n) return this.storage;
+      return this.storage.subarray(this.offset, this.offset + n);
+    }
+    const out = allocStorage(this.dtype, n);
+    getBackend().copy(strided(this), { data: out, offset: 0, strides: contiguousStrides(this.shape) }, this.shape);
+    return out;
+  }
+
+  /** A private contiguous copy of the elements as a typed array. */
+  toTypedArray(): Storage {
+    return this.values().slice();
+  }
+
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.numel() !== 1) throw new ShapeError(`item(): a tensor with ${this.numel()} elements cannot be converted to a number`);
+    return this.storage[this.offset]!;
+  }
+
+  /** The elements as nested JS arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    return toNested(this.values(), this.shape, this.dtype === 'bool');
+  }
+
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return formatTensor(this);
+  }
+
+  // ---- autograd ------------------------------------------------------------------------------
+
+  /**
+   * Computes gradients of this tensor with respect to every leaf requiring grad and accumulates
+   * them into their .grad. A non-scalar tensor needs `gradient` (the vector of the vector-Jacobian
+   * product), as in PyTorch.
+   */
+  backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
+    if (!this.requiresGrad) {
+      throw new Error('backward(): this tensor does not require grad and has no grad_fn (did you forget requiresGrad, or call it under noGrad?)');
+    }
+    let g = gradient;
+    if (!g) {
+      if (this.numel() !== 1) throw new ShapeError(`backward(): grad can be implicitly created only for scalar outputs, got shape ${formatShape(this.shape)}`);
+      g = Tensor.scalar(1).reshape(this.shape);
+    } else if (!sameShape(g.shape, this.shape)) {
+      throw new ShapeError(`backward(): gradient has shape ${formatShape(g.shape)} but the tensor has shape ${formatShape(this.shape)}`);
+    }
+    runBackward(this, g.detach(), options.retainGraph ?? false);
+  }
+
+  /** Adds g into .grad, keeping .grad a private contiguous buffer so it can be updated in place. */
+  accumulateGrad(g: Tensor): void {
+    if (this.grad === null) {
+      this.grad = new Tensor(g.toTypedArray(), this.shape);
+      return;
+    }
+    const acc = this.grad.storage as Float32Array;
+    const add = g.values() as Float32Array;
+    for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!;
+  }
+
+  /** Makes backward() keep this non-leaf tensor's gradient in .grad. */
+  retainGrad(): this {
+    this.retainsGrad = true;
+    return this;
+  }
+
+  /** Sets requiresGrad in place (PyTorch's requires_grad_). */
+  requiresGrad_(requiresGrad = true): this {
+    if (requiresGrad && this.dtype !== 'float32') throw new TypeError(`only float32 tensors can require grad, got ${this.dtype}`);
+    if (!requiresGrad && this.gradFn) throw new Error('requiresGrad_(false) is only allowed on leaf tensors; use detach()');
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** A tensor sharing this one's storage but outside the graph. */
+  detach(): Tensor {
+    return new Tensor(this.storage, this.shape, this.strides, this.offset);
+  }
+
+  // ---- in-place updates (outside autograd: init, optimizers) -----------------------------------
+
+  private checkInPlace(op: string): void {
+    if (this.requiresGrad && this.isLeaf && isGradEnabled()) {
+      throw new Error(`${op}: a leaf tensor that requires grad cannot be modified in place while grad is recorded; wrap it in noGrad()`);
+    }
+  }
+
+  /** Copies src (broadcast to this shape) into this tensor. */
+  copy_(src: Tensor): this {
+    this.checkInPlace('copy_');
+    const source = src.dtype === this.dtype ? src : src.to(this.dtype);
+    const b = source.expand(this.shape);
+    getBackend().copy(strided(b), strided(this), this.shape);
+    return this;
+  }
+
+  fill_(value: number): this {
+    this.checkInPlace('fill_');
+    if (this.isContiguous()) {
+      this.storage.fill(value, this.offset, this.offset + this.numel());
+      return this;
+    }
+    return this.copy_(Tensor.scalar(value, this.dtype));
+  }
+
+  zero_(): this {
+    return this.fill_(0);
+  }
+
+  // ---- dtype ---------------------------------------------------------------------------------
+
+  /** A copy converted to dtype (this tensor when it already has it). */
+  to(dtype: DType): Tensor {
+    return ew.toDtype(this, dtype);
+  }
+
+  float(): Tensor {
+    return this.to('float32');
+  }
+
+  int(): Tensor {
+    return this.to('int32');
+  }
+
+  bool(): Tensor {
+    return this.to('bool');
+  }
+
+  // ---- elementwise ---------------------------------------------------------------------------
+
+  add(other: TensorLike, options?: { alpha?: number }): Tensor { return ew.add(this, other, options); }
+  sub(other: TensorLike, options?: { alpha?: number }): Tensor { return ew.sub(this, other, options); }
+  mul(other: TensorLike): Tensor { return ew.mul(this, other); }
+  div(other: TensorLike): Tensor { return ew.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return ew.pow(this, exponent); }
+  maximum(other: TensorLike): Tensor { return ew.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return ew.minimum(this, other); }
+  neg(): Tensor { return ew.neg(this); }
+  abs(): Tensor { return ew.abs(this); }
+  exp(): Tensor { return ew.exp(this); }
+  log(): Tensor { return ew.log(this); }
+  sqrt(): Tensor { return ew.sqrt(this); }
+  rsqrt(): Tensor { return ew.rsqrt(this); }
+  tanh(): Tensor { return ew.tanh(this); }
+  sigmoid(): Tensor { return ew.sigmoid(this); }
+  relu(): Tensor { return ew.relu(this); }
+  /** GELU; approximate 'none' is the exact erf form, 'tanh' the tanh approximation (PyTorch's names). */
+  gelu(options?: { approximate?: 'none' | 'tanh' }): Tensor { return ew.gelu(this, options); }
+  erf(): Tensor { return ew.erf(this); }
+  sign(): Tensor { return ew.sign(this); }
+  sin(): Tensor { return ew.sin(this); }
+  cos(): Tensor { return ew.cos(this); }
+  square(): Tensor { return ew.square(this); }
+  reciprocal(): Tensor { return ew.reciprocal(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ew.clamp(this, min, max); }
+  eq(other: TensorLike): Tensor { return ew.compareOp('eq', this, other); }
+  ne(other: TensorLike): Tensor { return ew.compareOp('ne', this, other); }
+  lt(other: TensorLike): Tensor { return ew.compareOp('lt', this, other); }
+  le(other: TensorLike): Tensor { return ew.compareOp('le', this, other); }
+  gt(other: TensorLike): Tensor { return ew.compareOp('gt', this, other); }
+  ge(other: TensorLike): Tensor { return ew.compareOp('ge', this, other); }
+  logicalNot(): Tensor { return ew.logicalNot(this); }
+  logicalAnd(other: Tensor): Tensor { return ew.logicalAnd(this, other); }
+  logicalOr(other: Tensor): Tensor { return ew.logicalOr(this, other); }
+  /** Where mask is true, value; elsewhere this tensor. The mask broadcasts to this shape. */
+  maskedFill(mask: Tensor, value: number): Tensor { return ew.maskedFill(this, mask, value); }
+
+  // ---- reductions ----------------------------------------------------------------------------
+
+  sum(dim?: number | readonly number[] | null, keepdim = false): Tensor { return red.sum(this, dim, keepdim); }
+  mean(dim?: number | readonly number[] | null, keepdim = false): Tensor { return red.mean(this, dim, keepdim); }
+  /** Variance with Bessel's correction by default (correction 1), as torch.var. */
+  var(dim?: number | readonly number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor { return red.variance(this, dim, options); }
+  std(dim?: number | readonly number[] | null, options?: { correction?: number; keepdim?: boolean }): Tensor { return red.variance(this, dim, options).sqrt(); }
+  /** Largest element; with a dim, the values and indices along it (torch.max). */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  max(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? red.maxAll(this) : red.maxDim(this, dim, keepdim);
+  }
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): { values: Tensor; indices: Tensor };
+  min(dim?: number, keepdim = false): Tensor | { values: Tensor; indices: Tensor } {
+    return dim === undefined ? red.minAll(this) : red.minDim(this, dim, keepdim);
+  }
+  argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
+  argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+
+  // ---- shape and views -----------------------------------------------------------------------
+
+  /** Same elements in a new shape: a view when strides allow, otherwise a copy (one -1 is inferred). */
+  reshape(...shape: (number | readonly number[])[]): Tensor { return view.reshape(this, flattenShapeArgs(shape)); }
+  /** Like reshape, but never copies: throws when the strides do not allow a view. */
+  view(...shape: (number | readonly number[])[]): Tensor { return view.view(this, flattenShapeArgs(shape)); }
+  transpose(dim0: number, dim1: number): Tensor { return view.transpose(this, dim0, dim1); }
+  /** 2-D transpose. */
+  t(): Tensor { return view.t(this); }
+  /** Transpose of the last two dims (PyTorch's .mT). */
+  get mT(): Tensor { return view.transpose(this, -2, -1); }
+  permute(...dims: (number | readonly number[])[]): Tensor { return view.permute(this, flattenShapeArgs(dims)); }
+  /** This tensor if already contiguous, else a contiguous copy. */
+  contiguous(): Tensor { return view.contiguous(this); }
+  unsqueeze(dim: number): Tensor { return view.unsqueeze(this, dim); }
+  squeeze(dim?: number): Tensor { return view.squeeze(this, dim); }
+  flatten(startDim = 0, endDim = -1): Tensor { return view.flatten(this, startDim, endDim); }
+  unflatten(dim: number, sizes: readonly number[]): Tensor { return view.unflatten(this, dim, sizes); }
+  /** A view repeating size-1 dims (stride 0); -1 keeps a size. */
+  expand(...shape: (number | readonly number[])[]): Tensor { return view.expand(this, flattenShapeArgs(shape)); }
+  expandAs(other: Tensor): Tensor { return view.expand(this, other.shape); }
+  /** A view of `length` entries along dim starting at `start`. */
+  narrow(dim: number, start: number, length: number): Tensor { return view.narrow(this, dim, start, length); }
+  /** Python's x[..., start:end:step] along one dim, as a view; negative bounds count from the end. */
+  slice(dim: number, start?: number | null, end?: number | null, step = 1): Tensor { return view.slice(this, dim, start, end, step); }
+  /** Index one entry of dim, removing it (x[:, i] selects along dim 1). */
+  select(dim: number, index: number): Tensor { return view.select(this, dim, index); }
+  split(splitSize: number | readonly number[], dim = 0): Tensor[] { return view.split(this, splitSize, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return view.chunk(this, chunks, dim); }
+  /** A contiguous copy that is part of the graph. */
+  clone(): Tensor { return view.clone(this); }
+
+  // ---- indexing ------------------------------------------------------------------------------
+
+  indexSelect(dim: number, index: Tensor): Tensor { return idx.indexSelect(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return idx.gather(this, dim, index); }
+
+  // ---- linear algebra and normalisation ------------------------------------------------------
+
+  matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  softmax(dim: number): Tensor { return sm.softmax(this, dim); }
+  logSoftmax(dim: number): Tensor { return sm.logSoftmax(this, dim); }
+}
+
+function flattenShapeArgs(args: readonly (number | readonly number[])[]): number[] {
+  if (args.length === 1 && typeof args[0] !== 'number') return [...args[0]!];
+  return args as number[];
+}
