@@ -1,2 +1,46 @@
 #!/usr/bin/env node
-console.log('hello from anneal');
+/**
+ * The `anneal` command. Each subcommand lives in its own file and registers itself here; errors
+ * become exit codes: 0 ok, 1 runtime failure, 2 usage or config error.
+ */
+import { Command, CommanderError } from 'commander';
+import { AnnealError, ConfigError, InputError } from '../errors.js';
+import { ShapeError } from '../tensor/index.js';
+import { version } from '../index.js';
+import { UsageError } from './usage.js';
+import { registerTrain } from './train.js';
+import { registerTranslate } from './translate.js';
+
+export function buildProgram(): Command {
+  const program = new Command('anneal')
+    .description('Train Transformer models in TypeScript')
+    .version(version)
+    .showHelpAfterError()
+    .exitOverride();
+  registerTrain(program);
+  registerTranslate(program);
+  return program;
+}
+
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof InputError) return 2;
+  return 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const code = exitCodeFor(err);
+    if (!(err instanceof CommanderError)) {
+      const message = err instanceof AnnealError || err instanceof ShapeError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+      process.stderr.write(`anneal: ${message}\n`);
+    }
+    return code;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,5 @@
+export {
+  Optimizer, OptimizerError,
+  type BaseOptions, type ParamGroup, type ParamGroupInput, type ParamsInput, type ParamState, type StateValue, type OptimizerStateDict,
+} from './optimizer.js';
+export { Adam, AdamW, adamUpdate, type AdamOptions, type AdamUpdateArgs } from './adam.js';
