@@ -1,7 +1,17 @@
 /**
  * anneal: Transformer training in TypeScript. The top level mirrors `torch` (tensor factories,
- * ops, noGrad, manualSeed); namespaces mirror torch.nn, torch.optim and friends.
+ * ops, noGrad, manualSeed); namespaces mirror torch.nn, torch.optim, torch.optim.lr_scheduler and
+ * the rest of the training recipe.
  */
 export * from './tensor/index.js';
 export * as backend from './backend/index.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as lr from './lr/index.js';
+export * as loss from './loss/index.js';
+export * as data from './data/index.js';
+export * as io from './io/index.js';
+export * as train from './train/index.js';
+export * as plot from './plot/index.js';
+export { AnnealError, ConfigError, InputError } from './errors.js';
 export const version = '0.1.0';

@@ -100,4 +100,19 @@ export interface Backend {
   gather(src: Storage, outer: number, n: number, inner: number, index: Int32Array, m: number, out: Storage): void;
   /** gx[o, index[o, j, i], i] += gy[o, j, i]: the backward of gather. */
   scatterAdd(gy: Float32Array, outer: number, n: number, inner: number, index: Int32Array, m: number, gx: Float32Array): void;
+
+  /**
+   * Cross-entropy of each row of logits [rows, classes] against a target distribution
+   * q_c = base + (c == target ? extra : 0) (label smoothing): loss = -sum_c q_c log softmax(z)_c.
+   * Rows whose target is ignoreIndex get loss 0. Saves each row's log-sum-exp for the backward.
+   */
+  crossEntropy(
+    logits: Float32Array, targets: Int32Array, rows: number, classes: number, ignoreIndex: number,
+    base: number, extra: number, losses: Float32Array, logSumExp: Float32Array,
+  ): void;
+  /** gx = rowGrad[r] * (softmax(z_r) - q_r), zero for ignored rows. */
+  crossEntropyBackward(
+    logits: Float32Array, targets: Int32Array, logSumExp: Float32Array, rowGrad: Float32Array, rows: number, classes: number,
+    ignoreIndex: number, base: number, extra: number, gx: Float32Array,
+  ): void;
 }

@@ -10,6 +10,7 @@ import { version } from '../index.js';
 import { UsageError } from './usage.js';
 import { registerTrain } from './train.js';
 import { registerTranslate } from './translate.js';
+import { registerSchedule } from './schedule.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTrain(program);
   registerTranslate(program);
+  registerSchedule(program);
   return program;
 }
 

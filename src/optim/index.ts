@@ -3,3 +3,4 @@ export {
   type BaseOptions, type ParamGroup, type ParamGroupInput, type ParamsInput, type ParamState, type StateValue, type OptimizerStateDict,
 } from './optimizer.js';
 export { Adam, AdamW, adamUpdate, type AdamOptions, type AdamUpdateArgs } from './adam.js';
+export { paramGroupsWithDecay, splitDecayNames, defaultNoDecay, type DecayGroupOptions, type NoDecayRule, type HasNamedParameters } from './paramGroups.js';

@@ -205,3 +205,34 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 export function tril(x: Tensor, diagonal = 0): Tensor {
   return triangle(x, diagonal, false);
 }
+
+/**
+ * Draws numSamples category indices per row of probs ([V] or [B, V], rows need not sum to 1),
+ * with replacement (torch.multinomial(probs, n, replacement=True)).
+ */
+export function multinomial(probs: Tensor, numSamples: number, options: { generator?: Generator } = {}): Tensor {
+  const g = options.generator ?? defaultGenerator;
+  const rows = probs.ndim === 1 ? 1 : probs.shape[0]!;
+  const V = probs.shape[probs.ndim - 1]!;
+  const p = probs.values();
+  const out = new Int32Array(rows * numSamples);
+  for (let r = 0; r < rows; r++) {
+    let total = 0;
+    for (let j = 0; j < V; j++) {
+      const v = p[r * V + j]!;
+      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError('multinomial: probabilities must be finite and non-negative');
+      total += v;
+    }
+    if (total <= 0) throw new RangeError('multinomial: a row of probabilities sums to zero');
+    for (let s = 0; s < numSamples; s++) {
+      let u = g.uniform53() * total;
+      let pick = V - 1;
+      for (let j = 0; j < V; j++) {
+        u -= p[r * V + j]!;
+        if (u < 0) { pick = j; break; }
+      }
+      out[r * numSamples + s] = pick;
+    }
+  }
+  return new Tensor(out, probs.ndim === 1 ? [numSamples] : [rows, numSamples]);
+}

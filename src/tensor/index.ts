@@ -5,7 +5,7 @@ export { Generator, defaultGenerator, manualSeed, getRngState, setRngState, rand
 export { ShapeError, type Shape } from './shape.js';
 export {
   tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
-  rand, randn, randint, bernoulli, randLike, randnLike, triu, tril,
+  rand, randn, randint, bernoulli, multinomial, randLike, randnLike, triu, tril,
   type TensorOptions, type RandomOptions,
 } from './creation.js';
 export {
@@ -19,6 +19,7 @@ export { indexSelect, gather, embedding } from './ops/indexing.js';
 export { softmax, logSoftmax } from './ops/softmax.js';
 export { layerNorm } from './ops/normalization.js';
 export { dropout } from './ops/dropout.js';
+export { crossEntropy, type CrossEntropyOptions, type Reduction, type Smoothing } from './ops/crossEntropy.js';
 
 import type { Tensor } from './tensor.js';
 

@@ -23,7 +23,8 @@ export function unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
         else { const e = Math.exp(v); out[i] = e / (1 + e); }
       }
       return;
-    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? v : 0; } return;
+    // NaN propagates, as in PyTorch
+    case 'relu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 || v !== v ? v : 0; } return;
     case 'gelu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = 0.5 * v * (1 + erf(v * SQRT1_2)); } return;
     case 'geluTanh':
       for (let i = 0; i < n; i++) {
@@ -178,9 +179,24 @@ function binaryAnyDtype(op: BinaryOp, a: Strided, b: Strided, out: Storage, shap
   const rank = shape.length;
   const as = rank ? a.strides[rank - 1]! : 0;
   const bs = rank ? b.strides[rank - 1]! : 0;
+  // int32 products and powers can exceed 2^53, where a double loses the low bits that wrapping keeps
+  const int = out instanceof Int32Array;
   forEachRow(shape, a.strides, b.strides, zero, a.offset, b.offset, 0, (o, ao, bo, _c, len) => {
-    for (let j = 0; j < len; j++) out[o + j] = scalarOp(op, ad[ao + j * as]!, bd[bo + j * bs]!);
+    if (int && op === 'mul') for (let j = 0; j < len; j++) out[o + j] = Math.imul(ad[ao + j * as]!, bd[bo + j * bs]!);
+    else if (int && op === 'pow') for (let j = 0; j < len; j++) out[o + j] = intPow(ad[ao + j * as]!, bd[bo + j * bs]!);
+    else for (let j = 0; j < len; j++) out[o + j] = scalarOp(op, ad[ao + j * as]!, bd[bo + j * bs]!);
   });
+}
+
+/** x^y in wrapping int32 arithmetic by repeated squaring; a negative y truncates x^y toward zero. */
+function intPow(x: number, y: number): number {
+  if (y < 0) return Math.trunc(Math.pow(x, y));
+  let r = 1;
+  for (let b = x, e = y; e > 0; e >>>= 1) {
+    if (e & 1) r = Math.imul(r, b);
+    b = Math.imul(b, b);
+  }
+  return r;
 }
 
 function binaryFloat(op: BinaryOp, a: Strided<Float32Array>, b: Strided<Float32Array>, out: Float32Array, shape: readonly number[]): void {
@@ -258,7 +274,8 @@ export function where(cond: Strided, a: Strided, b: Strided, out: Storage, shape
 export function clamp(x: Float32Array, lo: number, hi: number, out: Float32Array): void {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    out[i] = v !== v ? v : v < lo ? lo : v > hi ? hi : v;
+    // min(max(v, lo), hi): hi wins when lo > hi
+    out[i] = v !== v ? v : v > hi ? hi : v < lo ? (lo > hi ? hi : lo) : v;
   }
 }
 
@@ -282,7 +299,8 @@ export function copy(src: Strided, dst: Strided, shape: readonly number[]): void
 }
 
 export function cast(src: Storage, out: Storage): void {
-  if (out instanceof Uint8Array) { for (let i = 0; i < src.length; i++) out[i] = src[i] ? 1 : 0; return; }
+  // non-zero is true, NaN included (NaN is falsy in JS, but not in PyTorch)
+  if (out instanceof Uint8Array) { for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0; return; }
   // Int32Array assignment truncates toward zero, as a float -> int cast does in PyTorch
   for (let i = 0; i < src.length; i++) out[i] = src[i]!;
 }

@@ -57,6 +57,7 @@ export function erf(x: number): number {
     hCur = hNext;
     hPow *= h;
   }
-  const value = erfAt[k]! + TWO_OVER_SQRT_PI * gaussAt[k]! * series;
+  // the table's rounding error near 6 would otherwise give values a few ulp above 1
+  const value = Math.min(1, erfAt[k]! + TWO_OVER_SQRT_PI * gaussAt[k]! * series);
   return x < 0 ? -value : value;
 }

@@ -1,4 +1,5 @@
 import type { Backend } from '../backend.js';
+import { crossEntropy, crossEntropyBackward } from './crossEntropy.js';
 import { binary, cast, clamp, clampBackward, compare, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
@@ -14,4 +15,5 @@ export const jsBackend: Backend = {
   softmax, softmaxBackward, logSoftmax, logSoftmaxBackward,
   layerNorm, layerNormBackward,
   indexSelect, indexAdd, gather, scatterAdd,
+  crossEntropy, crossEntropyBackward,
 };

@@ -64,13 +64,15 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
   if (weight.ndim !== 2) throw new ShapeError(`embedding: weight must be 2-D [num_embeddings, embedding_dim], got ${formatShape(weight.shape)}`);
   const [num, dimSize] = weight.shape as [number, number];
   const idx = checkIndex(indices, num, 'embedding');
+  // a negative paddingIdx counts from the end, as in torch.nn.functional.embedding
+  const pad = paddingIdx !== null && paddingIdx < 0 ? paddingIdx + num : paddingIdx;
   const out = new Float32Array(idx.length * dimSize);
   getBackend().indexSelect(weight.values(), 1, num, dimSize, idx, out);
   const shape = [...indices.shape, dimSize];
   return recordOp(new Tensor(out, shape), 'embedding', [weight], (g) => {
     const gw = new Float32Array(num * dimSize);
     getBackend().indexAdd(g.values() as Float32Array, 1, num, dimSize, idx, gw);
-    if (paddingIdx !== null) gw.fill(0, paddingIdx * dimSize, (paddingIdx + 1) * dimSize);
+    if (pad !== null) gw.fill(0, pad * dimSize, (pad + 1) * dimSize);
     return [new Tensor(gw, weight.shape)];
   });
 }

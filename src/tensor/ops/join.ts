@@ -9,6 +9,7 @@ import { toDtype } from './elementwise.js';
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (tensors.length === 0) throw new ShapeError('cat: expected a non-empty list of tensors');
   const first = tensors[0]!;
+  if (first.ndim === 0) throw new ShapeError('cat: 0-d tensors cannot be concatenated; use stack()');
   const d = normalizeDim(dim, first.ndim, 'cat');
   const dtype = tensors.some((t) => t.dtype === 'float32') ? 'float32' : first.dtype;
   const inputs = tensors.map((t) => toDtype(t, dtype));

@@ -157,6 +157,7 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 export function slice(x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor {
   const d = normalizeDim(dim, x.ndim, 'slice');
+  if (x.ndim === 0) throw new ShapeError('slice: a 0-d tensor has no dim to slice');
   if (!Number.isInteger(step) || step <= 0) throw new ShapeError(`slice: step must be a positive integer, got ${step}`);
   const size = x.shape[d]!;
   const clampIndex = (v: number) => Math.min(Math.max(v < 0 ? v + size : v, 0), size);
@@ -174,6 +175,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'select');
+  if (x.ndim === 0) throw new ShapeError('select: cannot be applied to a 0-d tensor');
   const size = x.shape[d]!;
   const i = index < 0 ? index + size : index;
   if (!Number.isInteger(i) || i < 0 || i >= size) throw new ShapeError(`select: index ${index} is out of range for dim ${d} of size ${size}`);
@@ -185,6 +187,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.ndim, 'split');
+  if (x.ndim === 0) throw new ShapeError('split: cannot be applied to a 0-d tensor');
   const size = x.shape[d]!;
   let sizes: number[];
   if (typeof splitSize === 'number') {

@@ -1,0 +1,5 @@
+/** torch.nn.functional's names for the stateless ops. */
+export {
+  linear, relu, gelu, sigmoid, tanh, softmax, logSoftmax, dropout, layerNorm, embedding, crossEntropy,
+} from '../tensor/index.js';
+export { scaledDotProductAttention } from './attention.js';

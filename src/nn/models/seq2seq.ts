@@ -1,0 +1,168 @@
+/**
+ * An encoder-decoder Transformer for sequence-to-sequence tasks (Vaswani et al. 2017): embeddings
+ * scaled by sqrt(d) plus positions, dropout, torch.nn.Transformer's core, and an output projection
+ * (optionally tied to the target embedding, Press & Wolf 2017).
+ */
+import { full, linear, noGrad, Tensor, cat } from '../../tensor/index.js';
+import type { Generator } from '../../tensor/index.js';
+import * as init from '../init.js';
+import { Dropout, Embedding, Linear } from '../layers.js';
+import { Module, type Parameter } from '../module.js';
+import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
+import { Transformer, type Activation } from '../transformer.js';
+
+export interface Seq2SeqOptions {
+  srcVocabSize: number;
+  tgtVocabSize: number;
+  dModel?: number;
+  nhead?: number;
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+  dimFeedforward?: number;
+  /** Residual dropout; the default for the other rates. */
+  dropout?: number;
+  /** Dropout on embeddings + positions. */
+  embeddingDropout?: number;
+  attentionDropout?: number;
+  activationDropout?: number;
+  activation?: Activation;
+  normFirst?: boolean;
+  layerNormEps?: number;
+  positional?: 'sinusoidal' | 'learned';
+  maxLen?: number;
+  srcPaddingIdx?: number | null;
+  tgtPaddingIdx?: number | null;
+  /** One embedding table for source and target (needs equal vocabularies). */
+  shareEmbeddings?: boolean;
+  /** The output projection reuses the target embedding matrix. */
+  tieOutput?: boolean;
+  generator?: Generator;
+}
+
+export interface Seq2SeqMasks {
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+}
+
+export class TransformerSeq2Seq extends Module {
+  readonly srcEmbed: Embedding;
+  readonly tgtEmbed: Embedding;
+  readonly positions: SinusoidalPositionalEncoding | LearnedPositionalEmbedding;
+  readonly embedDropout: Dropout;
+  readonly core: Transformer;
+  readonly outProj: Linear | null;
+  readonly dModel: number;
+  readonly options: Readonly<Seq2SeqOptions>;
+
+  constructor(options: Seq2SeqOptions) {
+    super();
+    this.options = { ...options };
+    const d = (this.dModel = options.dModel ?? 512);
+    const maxLen = options.maxLen ?? 512;
+    this.srcEmbed = new Embedding(options.srcVocabSize, d, { paddingIdx: options.srcPaddingIdx ?? null });
+    if (options.shareEmbeddings) {
+      if (options.srcVocabSize !== options.tgtVocabSize) throw new RangeError('shareEmbeddings needs srcVocabSize === tgtVocabSize');
+      this.tgtEmbed = this.srcEmbed;
+    } else {
+      this.tgtEmbed = new Embedding(options.tgtVocabSize, d, { paddingIdx: options.tgtPaddingIdx ?? null });
+    }
+    this.positions = options.positional === 'learned' ? new LearnedPositionalEmbedding(maxLen, d) : new SinusoidalPositionalEncoding(d, maxLen);
+    this.embedDropout = new Dropout(options.embeddingDropout ?? options.dropout ?? 0.1, options.generator);
+    this.core = new Transformer({
+      dModel: d,
+      nhead: options.nhead ?? 8,
+      numEncoderLayers: options.numEncoderLayers ?? 6,
+      numDecoderLayers: options.numDecoderLayers ?? 6,
+      dimFeedforward: options.dimFeedforward ?? 2048,
+      dropout: options.dropout ?? 0.1,
+      attentionDropout: options.attentionDropout,
+      activationDropout: options.activationDropout,
+      activation: options.activation ?? 'relu',
+      normFirst: options.normFirst ?? false,
+      layerNormEps: options.layerNormEps,
+      generator: options.generator,
+    });
+    this.outProj = options.tieOutput ? null : new Linear(d, options.tgtVocabSize);
+    this.resetEmbeddings();
+  }
+
+  /** Embeddings N(0, d^-0.5) (so that after the sqrt(d) scale they have unit variance); output projection Xavier, bias 0. */
+  private resetEmbeddings(): void {
+    const std = this.dModel ** -0.5;
+    this.srcEmbed.resetParameters(std);
+    if (this.tgtEmbed !== this.srcEmbed) this.tgtEmbed.resetParameters(std);
+    if (this.outProj) {
+      init.xavierUniform_(this.outProj.weight);
+      if (this.outProj.bias) init.zeros_(this.outProj.bias);
+    }
+  }
+
+  private embed(table: Embedding, ids: Tensor): Tensor {
+    const x = table.forward(ids).mul(Math.sqrt(this.dModel)).add(this.positions.forward(ids.shape[1]!));
+    return this.embedDropout.forward(x);
+  }
+
+  private paddingMask(ids: Tensor, idx: number | null | undefined): Tensor | null {
+    return idx === null || idx === undefined ? null : ids.eq(idx);
+  }
+
+  /** Source ids [B, S] -> memory [B, S, d]. Padding is masked from srcPaddingIdx unless a mask is given. */
+  encode(src: Tensor, srcKeyPaddingMask?: Tensor | null): Tensor {
+    const mask = srcKeyPaddingMask === undefined ? this.paddingMask(src, this.options.srcPaddingIdx) : srcKeyPaddingMask;
+    return this.core.encoder.forward(this.embed(this.srcEmbed, src), { srcKeyPaddingMask: mask });
+  }
+
+  /** Decoder input ids [B, T] attending causally to themselves and to memory -> logits [B, T, tgtVocab]. */
+  decode(memory: Tensor, src: Tensor, tgtIn: Tensor, masks: Seq2SeqMasks = {}): Tensor {
+    const srcMask = masks.srcKeyPaddingMask === undefined ? this.paddingMask(src, this.options.srcPaddingIdx) : masks.srcKeyPaddingMask;
+    const tgtMask = masks.tgtKeyPaddingMask === undefined ? this.paddingMask(tgtIn, this.options.tgtPaddingIdx) : masks.tgtKeyPaddingMask;
+    const h = this.core.decoder.forward(this.embed(this.tgtEmbed, tgtIn), memory, {
+      tgtIsCausal: true,
+      tgtKeyPaddingMask: tgtMask,
+      memoryKeyPaddingMask: srcMask,
+    });
+    return this.project(h);
+  }
+
+  private project(h: Tensor): Tensor {
+    return this.outProj ? this.outProj.forward(h) : linear(h, this.tgtEmbed.weight as Parameter);
+  }
+
+  /** Teacher-forced logits for target inputs tgtIn (the target shifted right, starting with <sos>). */
+  forward(src: Tensor, tgtIn: Tensor, masks: Seq2SeqMasks = {}): Tensor {
+    return this.decode(this.encode(src, masks.srcKeyPaddingMask), src, tgtIn, masks);
+  }
+
+  /**
+   * Greedy decoding: starts every row with sosIdx and appends the most likely token until each row
+   * has produced eosIdx or maxLen tokens. Returns the generated ids [B, <= maxLen] after <sos>,
+   * rows that finished early padded with eosIdx.
+   */
+  greedyDecode(src: Tensor, options: { sosIdx: number; eosIdx: number; maxLen: number }): Tensor {
+    const wasTraining = this.training;
+    this.eval();
+    try {
+      return noGrad(() => {
+        const B = src.shape[0]!;
+        const memory = this.encode(src);
+        let ys = full([B, 1], options.sosIdx, { dtype: 'int32' });
+        const done = new Uint8Array(B);
+        for (let step = 0; step < options.maxLen; step++) {
+          const logits = this.decode(memory, src, ys);
+          const next = logits.select(1, -1).argmax(-1);
+          const nextIds = next.values() as Int32Array;
+          for (let b = 0; b < B; b++) {
+            if (done[b]) nextIds[b] = options.eosIdx;
+            else if (nextIds[b] === options.eosIdx) done[b] = 1;
+          }
+          ys = cat([ys, next.reshape([B, 1])], 1);
+          if (done.every((v) => v === 1)) break;
+        }
+        return ys.narrow(1, 1, ys.shape[1]! - 1).contiguous();
+      });
+    } finally {
+      this.train(wasTraining);
+    }
+  }
+}
+

@@ -1,0 +1,1 @@
+export { clipGradNorm, clipGradNorm_, clipGradValue, clipGradValue_, totalNorm } from './clipGrad.js';

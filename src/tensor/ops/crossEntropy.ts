@@ -1,0 +1,72 @@
+/**
+ * Cross-entropy between logits and class-index targets with label smoothing (Szegedy et al. 2016),
+ * as one fused op. 'uniform' smoothing is PyTorch's label_smoothing (eps/C to every class, the
+ * target included); 'offTarget' gives eps/(C-1) to each wrong class and 1-eps to the target
+ * (fairseq's and the Annotated Transformer's form).
+ */
+import { getBackend } from '../../backend/index.js';
+import { recordOp } from '../autograd.js';
+import { formatShape, ShapeError } from '../shape.js';
+import { Tensor } from '../tensor.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+export type Smoothing = 'uniform' | 'offTarget';
+
+export interface CrossEntropyOptions {
+  labelSmoothing?: number;
+  /** Target value whose positions contribute nothing (PyTorch's default -100). */
+  ignoreIndex?: number;
+  /** 'mean' divides by the number of non-ignored positions. */
+  reduction?: Reduction;
+  smoothing?: Smoothing;
+}
+
+export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
+  const eps = options.labelSmoothing ?? 0;
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const reduction = options.reduction ?? 'mean';
+  const smoothing = options.smoothing ?? 'uniform';
+  if (!(eps >= 0 && eps <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
+  if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
+    throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  }
+  if (smoothing !== 'uniform' && smoothing !== 'offTarget') {
+    throw new RangeError(`crossEntropy: smoothing must be 'uniform' or 'offTarget', got '${String(smoothing)}'`);
+  }
+  if (target.dtype !== 'int32') throw new TypeError(`crossEntropy: target must hold int32 class indices, got ${target.dtype}`);
+  if (logits.ndim < 2 || target.ndim !== logits.ndim - 1 || target.shape.some((s, i) => s !== logits.shape[i])) {
+    throw new ShapeError(`crossEntropy: logits ${formatShape(logits.shape)} need targets of shape ${formatShape(logits.shape.slice(0, -1))}, got ${formatShape(target.shape)}`);
+  }
+  const C = logits.shape[logits.ndim - 1]!;
+  const rows = target.numel();
+  const targets = target.values() as Int32Array;
+  for (let i = 0; i < rows; i++) {
+    const y = targets[i]!;
+    if (y !== ignoreIndex && (y < 0 || y >= C)) throw new RangeError(`crossEntropy: target ${y} is out of bounds for ${C} classes`);
+  }
+  let base: number, extra: number;
+  if (smoothing === 'uniform') { base = eps / C; extra = 1 - eps; }
+  else { base = C > 1 ? eps / (C - 1) : 0; extra = 1 - eps - base; }
+  const z = logits.values() as Float32Array;
+  const losses = new Float32Array(rows);
+  const lse = new Float32Array(rows);
+  getBackend().crossEntropy(z, targets, rows, C, ignoreIndex, base, extra, losses, lse);
+  let count = 0;
+  for (let i = 0; i < rows; i++) if (targets[i] !== ignoreIndex) count++;
+  let out: Tensor;
+  if (reduction === 'none') out = new Tensor(losses, target.shape);
+  else {
+    let total = 0;
+    for (let i = 0; i < rows; i++) total += losses[i]!;
+    // mean over zero counted positions is 0/0 = NaN, as in PyTorch
+    out = Tensor.scalar(reduction === 'sum' ? total : total / count);
+  }
+  return recordOp(out, 'crossEntropy', [logits], (g) => {
+    const rowGrad = new Float32Array(rows);
+    if (reduction === 'none') rowGrad.set(g.values() as Float32Array);
+    else rowGrad.fill(reduction === 'sum' ? g.item() : g.item() / count);
+    const gx = new Float32Array(z.length);
+    getBackend().crossEntropyBackward(z, targets, lse, rowGrad, rows, C, ignoreIndex, base, extra, gx);
+    return [new Tensor(gx, logits.shape)];
+  });
+}

@@ -1,0 +1,99 @@
+/**
+ * The training config: one JSON object, every field optional with the default that trains the
+ * built-in numbers-to-words example. Each field carries a description (shown by the schema); a bad
+ * value is a ConfigError naming the field and, for closed choices, the allowed values.
+ */
+import { z } from 'zod';
+import { validateScheduleSpec, type ScheduleSpec } from '../lr/index.js';
+import { ConfigError } from '../errors.js';
+import { parseConfig } from './configErrors.js';
+
+const positiveInt = () => z.number().int().positive();
+const rate = () => z.number().min(0).max(1);
+
+export const dataSchema = z
+  .object({
+    task: z.enum(['numbers-to-words']).default('numbers-to-words').describe('the built-in dataset'),
+    minDigits: positiveInt().default(1).describe('shortest number, in digits'),
+    maxDigits: positiveInt().default(6).describe('longest number, in digits'),
+    validSize: z.number().int().min(0).default(1000).describe('held-out numbers used for evaluation during training'),
+    testSize: z.number().int().min(1).default(1000).describe('held-out numbers scored at the end'),
+    trainSize: positiveInt().nullable().default(null).describe('a fixed training set of this many numbers; null draws fresh numbers every batch'),
+    seed: z.number().int().min(0).default(0).describe('seed of the validation/test split (kept apart from the run seed so splits match across runs)'),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    dModel: positiveInt().default(32).describe('width of the residual stream'),
+    nhead: positiveInt().default(4).describe('attention heads (must divide dModel)'),
+    numEncoderLayers: positiveInt().default(2),
+    numDecoderLayers: positiveInt().default(2),
+    dimFeedforward: positiveInt().default(128).describe('inner width of the feed-forward blocks'),
+    dropout: rate().default(0).describe('residual dropout, and the default of the other rates (0: the data never repeats)'),
+    embeddingDropout: rate().optional().describe('dropout on embeddings + positions'),
+    attentionDropout: rate().optional().describe('dropout on attention weights'),
+    activationDropout: rate().optional().describe('dropout inside the feed-forward block'),
+    activation: z.enum(['relu', 'gelu', 'gelu_tanh']).default('relu'),
+    normFirst: z.boolean().default(false).describe('pre-norm instead of post-norm'),
+    positional: z.enum(['sinusoidal', 'learned']).default('sinusoidal'),
+    tieOutput: z.boolean().default(false).describe('share the target embedding with the output projection'),
+  })
+  .strict();
+
+export const optimizerSchema = z
+  .object({
+    name: z.enum(['adamw', 'adam']).default('adamw'),
+    lr: z.number().positive().default(1).describe('base learning rate; the schedule multiplies it (Noam is meant with 1)'),
+    betas: z.tuple([rate(), rate()]).default([0.9, 0.98]),
+    eps: z.number().min(0).default(1e-9),
+    weightDecay: z.number().min(0).default(0.01),
+  })
+  .strict();
+
+export const trainingSchema = z
+  .object({
+    batchSize: positiveInt().default(64),
+    maxSteps: positiveInt().default(600).describe('optimizer steps to train for'),
+    evalEvery: positiveInt().default(100).describe('steps between validation evaluations'),
+    logEvery: positiveInt().default(20).describe('steps between progress lines'),
+    clipGradNorm: z.number().positive().nullable().default(1).describe('max global gradient norm; null disables clipping'),
+    labelSmoothing: rate().default(0.1),
+    smoothing: z.enum(['uniform', 'offTarget']).default('uniform'),
+    samples: z.number().int().min(0).default(5).describe('test translations printed at the end'),
+  })
+  .strict();
+
+const scheduleSchema = z
+  .custom<ScheduleSpec>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), { message: 'expected a schedule object like {"name": "noam", "warmupSteps": 100}' })
+  .describe('learning-rate schedule (see `anneal schedule`)');
+
+export const trainConfigSchema = z
+  .object({
+    seed: z.number().int().min(0).default(0).describe('seeds model init, dropout and batch sampling'),
+    data: dataSchema.prefault({}),
+    model: modelSchema.prefault({}),
+    optimizer: optimizerSchema.prefault({}),
+    schedule: scheduleSchema.default({ name: 'noam', warmupSteps: 100, factor: 0.1 }),
+    training: trainingSchema.prefault({}),
+  })
+  .strict();
+
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/** Validates a config object, filling defaults; throws ConfigError naming the first bad field. */
+export function parseTrainConfig(input: unknown): TrainConfig {
+  const config = parseConfig(trainConfigSchema, input ?? {});
+  if (config.model.dModel % config.model.nhead !== 0) {
+    throw new ConfigError('model.nhead', `must divide model.dModel (${config.model.dModel}), got ${config.model.nhead}`);
+  }
+  if (config.data.minDigits > config.data.maxDigits) {
+    throw new ConfigError('data.minDigits', `must not exceed data.maxDigits (${config.data.maxDigits}), got ${config.data.minDigits}`);
+  }
+  const schedule = { ...(config.schedule as Record<string, unknown>) };
+  // Noam scales by d^-0.5 of the model it trains
+  if (schedule.name === 'noam' && schedule.dModel === undefined) schedule.dModel = config.model.dModel;
+  validateScheduleSpec(schedule as ScheduleSpec, 'schedule');
+  return { ...config, schedule: schedule as ScheduleSpec };
+}
