@@ -12,6 +12,6 @@ export * as loss from './loss/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
-export * as plot from './plot/index.js';
 export { AnnealError, ConfigError, InputError } from './errors.js';
-export const version = '0.1.0';
+export { version } from './version.js';
+// Charts load vega, which takes ~0.3 s to import: they live at the subpath 'anneal/plot'.

@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { AnnealError, ConfigError, InputError } from '../errors.js';
 import { ShapeError } from '../tensor/index.js';
-import { version } from '../index.js';
+import { version } from '../version.js';
 import { UsageError } from './usage.js';
 import { registerTrain } from './train.js';
 import { registerTranslate } from './translate.js';

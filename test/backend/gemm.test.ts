@@ -6,8 +6,11 @@ import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, floats, randInt, rng, seedArb, type Rng } from './reference.js';
 
 /** How a rows x cols matrix sits in memory: its row and column strides. */
-type MatrixLayout = 'rowMajor' | 'colMajor' | 'paddedRows' | 'paddedCols' | 'strided' | 'repeatRows' | 'repeatCols';
-const matrixLayouts: readonly MatrixLayout[] = ['rowMajor', 'colMajor', 'paddedRows', 'paddedCols', 'strided', 'repeatRows', 'repeatCols'];
+type MatrixLayout =
+  | 'rowMajor' | 'colMajor' | 'paddedRows' | 'paddedCols' | 'strided' | 'repeatRows' | 'repeatCols' | 'repeatRowsStrided' | 'repeatColsStrided';
+const matrixLayouts: readonly MatrixLayout[] = [
+  'rowMajor', 'colMajor', 'paddedRows', 'paddedCols', 'strided', 'repeatRows', 'repeatCols', 'repeatRowsStrided', 'repeatColsStrided',
+];
 
 function strides(kind: MatrixLayout, rows: number, cols: number): [number, number] {
   switch (kind) {
@@ -18,6 +21,8 @@ function strides(kind: MatrixLayout, rows: number, cols: number): [number, numbe
     case 'strided': return [2 * cols + 1, 2]; // neither stride is 1 (x[:, ::2])
     case 'repeatRows': return [0, 1]; // an expanded row (stride 0)
     case 'repeatCols': return [1, 0];
+    case 'repeatRowsStrided': return [0, 3]; // an expanded strided row
+    case 'repeatColsStrided': return [2, 0];
   }
 }
 
@@ -84,7 +89,7 @@ describe('gemm kernel', () => {
           const b = operand(kb, k, n, batch, r);
           const c = run(m, n, k, batch, a, b);
           assertNear(c, naive(m, n, k, batch, a, b), 1e-6, 1e-6, `gemm m=${m} n=${n} k=${k} batch=${batch}`);
-        }), { numRuns: 12 });
+        }), { numRuns: 8 });
       });
     }
   }
