@@ -224,9 +224,12 @@ export function multinomial(probs: Tensor, numSamples: number, options: { genera
       total += v;
     }
     if (total <= 0) throw new RangeError('multinomial: a row of probabilities sums to zero');
+    // rounding can leave u >= 0 after the last subtraction: fall back to the last category with weight
+    let lastPositive = V - 1;
+    while (lastPositive > 0 && !(p[r * V + lastPositive]! > 0)) lastPositive--;
     for (let s = 0; s < numSamples; s++) {
       let u = g.uniform53() * total;
-      let pick = V - 1;
+      let pick = lastPositive;
       for (let j = 0; j < V; j++) {
         u -= p[r * V + j]!;
         if (u < 0) { pick = j; break; }

@@ -70,7 +70,7 @@ export class Generator {
     }
     [this.s0, this.s1, this.s2, this.s3] = state.state.map((v) => v >>> 0) as [number, number, number, number];
     this.seed = state.seed;
-    this.spareNormal = state.spareNormal;
+    this.spareNormal = state.spareNormal ?? null;
     return this;
   }
 

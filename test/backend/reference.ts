@@ -164,5 +164,3 @@ export function assertNear(actual: ArrayLike<number>, expected: ArrayLike<number
   }
 }
 
-/** Run counts for fast-check properties: small enough to keep the suite fast on 2 cores. */
-export const runs = (numRuns: number): fc.Parameters<unknown> => ({ numRuns });
