@@ -124,11 +124,16 @@ export function registerTrain(program: Command): void {
         });
       }
       if (json) {
-        process.stdout.write(JSON.stringify({ type: 'result', steps: result.steps, trainSeconds: result.trainSeconds, test: result.test, samples: result.samples, out: opts.out ?? null }) + '\n');
+        process.stdout.write(
+          JSON.stringify({ type: 'result', steps: result.steps, trainSeconds: result.trainSeconds, elapsedSeconds: result.elapsedSeconds, test: result.test, samples: result.samples, out: opts.out ?? null }) + '\n',
+        );
         return;
       }
       const out = process.stdout;
-      out.write(`test exact match: ${(100 * result.test.exactMatch).toFixed(1)}% (${result.test.correct}/${result.test.total} held-out numbers), ${result.steps} steps in ${result.trainSeconds.toFixed(1)} s\n`);
+      out.write(
+        `test exact match: ${(100 * result.test.exactMatch).toFixed(1)}% (${result.test.correct}/${result.test.total} held-out numbers) after ${result.steps} steps, ` +
+          `${result.elapsedSeconds.toFixed(1)} s (${result.trainSeconds.toFixed(1)} s training, the rest validation)\n`,
+      );
       for (const s of result.samples) out.write(`  ${s.input.padStart(config.data.maxDigits)} -> ${s.output}${s.output === s.expected ? '' : `   (expected: ${s.expected})`}\n`);
       if (opts.out) out.write(`model written to ${opts.out}; try: npx anneal translate ${opts.out} 4096\n`);
     });

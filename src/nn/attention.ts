@@ -169,9 +169,17 @@ export class MultiheadAttention extends Module {
   /** Returns [output, weights]; weights is null unless needWeights (the default, as in PyTorch). */
   forward(query: Tensor, key: Tensor, value: Tensor, options: AttentionCallOptions = {}): [Tensor, Tensor | null] {
     if (!this.batchFirst) {
-      const [out, w] = this.forward(query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1), { ...options });
+      // keep identity between query/key/value so self-attention still takes the packed path
+      const tq = query.transpose(0, 1);
+      const tk = key === query ? tq : key.transpose(0, 1);
+      const tv = value === key ? tk : value === query ? tq : value.transpose(0, 1);
+      const [out, w] = this.forwardBatchFirst(tq, tk, tv, options);
       return [out.transpose(0, 1), w];
     }
+    return this.forwardBatchFirst(query, key, value, options);
+  }
+
+  private forwardBatchFirst(query: Tensor, key: Tensor, value: Tensor, options: AttentionCallOptions): [Tensor, Tensor | null] {
     if (query.ndim !== 3 || query.shape[2] !== this.embedDim) {
       throw new ShapeError(`MultiheadAttention: query must be [batch, seq, ${this.embedDim}], got [${query.shape.join(', ')}]`);
     }

@@ -61,6 +61,7 @@ export const trainingSchema = z
     labelSmoothing: rate().default(0.1),
     smoothing: z.enum(['uniform', 'offTarget']).default('uniform'),
     samples: z.number().int().min(0).default(5).describe('test translations printed at the end'),
+    targetExactMatch: rate().nullable().default(null).describe('stop once validation exact match reaches this (a convergence criterion); null trains for maxSteps'),
   })
   .strict();
 

@@ -17,7 +17,7 @@ export type TrainEvent =
   | { type: 'start'; config: TrainConfig; parameters: number; trainable: number }
   | { type: 'step'; step: number; maxSteps: number; loss: number; tokenAccuracy: number; lr: number; gradNorm: number; tokensPerSecond: number; elapsedSeconds: number }
   | { type: 'eval'; step: number; split: 'valid'; loss: number; exactMatch: number; elapsedSeconds: number }
-  | { type: 'end'; steps: number; elapsedSeconds: number };
+  | { type: 'end'; steps: number; elapsedSeconds: number; stopReason: string };
 
 export interface Sample {
   input: string;
@@ -30,7 +30,10 @@ export interface TrainResult {
   model: nn.TransformerSeq2Seq;
   data: NumbersToWords;
   steps: number;
+  /** Seconds in training steps (excluding evaluation). */
   trainSeconds: number;
+  /** Seconds from the first step to the end of training, evaluations included. */
+  elapsedSeconds: number;
   test: { correct: number; total: number; exactMatch: number };
   samples: Sample[];
 }
@@ -111,6 +114,7 @@ export function train(input: TrainConfigInput | TrainConfig, hooks: TrainHooks =
   let windowTokens = 0;
   let windowMs = 0;
   let step = 0;
+  let stopReason = 'reached training.maxSteps';
   model.train();
   while (step < t.maxSteps) {
     const stepStart = performance.now();
@@ -140,12 +144,17 @@ export function train(input: TrainConfigInput | TrainConfig, hooks: TrainHooks =
     if (data.valid.length > 0 && (step % t.evalEvery === 0 || step === t.maxSteps)) {
       const valid = exactMatch(model, data, data.valid);
       emit({ type: 'eval', step, split: 'valid', loss: validationLoss(model, data, config), exactMatch: valid.exactMatch, elapsedSeconds: (performance.now() - started) / 1000 });
+      if (t.targetExactMatch !== null && valid.exactMatch >= t.targetExactMatch) {
+        stopReason = `validation exact match ${valid.exactMatch} reached the target ${t.targetExactMatch}`;
+        break;
+      }
     }
   }
-  emit({ type: 'end', steps: step, elapsedSeconds: (performance.now() - started) / 1000 });
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  emit({ type: 'end', steps: step, elapsedSeconds, stopReason });
   const test = exactMatch(model, data, data.test);
   const shown = data.test.slice(0, t.samples);
   const outputs = translateNumbers(model, data, shown);
   const samples = shown.map((n, i) => ({ input: n, output: outputs[i]!, expected: data.tgtVocab.decode(data.encodeTarget(n)).join(' ') }));
-  return { config, model, data, steps: step, trainSeconds: trainMs / 1000, test, samples };
+  return { config, model, data, steps: step, trainSeconds: trainMs / 1000, elapsedSeconds, test, samples };
 }

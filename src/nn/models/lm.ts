@@ -8,30 +8,18 @@ import * as init from '../init.js';
 import { Dropout, Embedding, LayerNorm, Linear } from '../layers.js';
 import { Module, ModuleList, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
-import { TransformerEncoderLayer, type Activation } from '../transformer.js';
+import { TransformerEncoderLayer } from '../transformer.js';
+import type { TransformerModelOptions } from './options.js';
 
-export interface LMOptions {
+export interface LMOptions extends TransformerModelOptions {
   vocabSize: number;
-  dModel?: number;
-  nhead?: number;
   numLayers?: number;
-  dimFeedforward?: number;
-  dropout?: number;
-  embeddingDropout?: number;
-  attentionDropout?: number;
-  activationDropout?: number;
-  activation?: Activation;
-  normFirst?: boolean;
-  layerNormEps?: number;
-  positional?: 'sinusoidal' | 'learned';
-  maxLen?: number;
   tieWeights?: boolean;
   /** Std of the token (and learned position) embedding init; default d^-0.5. */
   embeddingInitStd?: number;
   /** Multiply token embeddings by sqrt(d) (Vaswani et al.); GPT does not. */
   scaleEmbeddings?: boolean;
   paddingIdx?: number | null;
-  generator?: Generator;
 }
 
 export class TransformerLM extends Module {

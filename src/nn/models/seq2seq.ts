@@ -4,39 +4,24 @@
  * (optionally tied to the target embedding, Press & Wolf 2017).
  */
 import { full, linear, noGrad, Tensor, cat } from '../../tensor/index.js';
-import type { Generator } from '../../tensor/index.js';
 import * as init from '../init.js';
 import { Dropout, Embedding, Linear } from '../layers.js';
 import { Module, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
-import { Transformer, type Activation } from '../transformer.js';
+import { Transformer } from '../transformer.js';
+import type { TransformerModelOptions } from './options.js';
 
-export interface Seq2SeqOptions {
+export interface Seq2SeqOptions extends TransformerModelOptions {
   srcVocabSize: number;
   tgtVocabSize: number;
-  dModel?: number;
-  nhead?: number;
   numEncoderLayers?: number;
   numDecoderLayers?: number;
-  dimFeedforward?: number;
-  /** Residual dropout; the default for the other rates. */
-  dropout?: number;
-  /** Dropout on embeddings + positions. */
-  embeddingDropout?: number;
-  attentionDropout?: number;
-  activationDropout?: number;
-  activation?: Activation;
-  normFirst?: boolean;
-  layerNormEps?: number;
-  positional?: 'sinusoidal' | 'learned';
-  maxLen?: number;
   srcPaddingIdx?: number | null;
   tgtPaddingIdx?: number | null;
   /** One embedding table for source and target (needs equal vocabularies). */
   shareEmbeddings?: boolean;
   /** The output projection reuses the target embedding matrix. */
   tieOutput?: boolean;
-  generator?: Generator;
 }
 
 export interface Seq2SeqMasks {

@@ -1,0 +1,104 @@
+/** The CLI as a user runs it: train writes a model directory that translate reads; bad input exits 2. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../helpers/index.js';
+
+const cli = join(repoRoot, 'dist', 'cli', 'main.js');
+const run = (args: string[], input?: string) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', input });
+
+const dir = mkdtempSync(join(tmpdir(), 'anneal-cli-'));
+const configPath = join(dir, 'small.json');
+writeFileSync(configPath, JSON.stringify({
+  data: { maxDigits: 4, validSize: 50, testSize: 100 },
+  model: { dModel: 32, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 64 },
+  training: { maxSteps: 400, batchSize: 32, evalEvery: 400, samples: 3 },
+}));
+const modelDir = join(dir, 'model');
+const trained = run(['train', configPath, '--out', modelDir, '--json']);
+
+test('train --json prints events and a result, and --out writes safetensors + config.json', () => {
+  assert.equal(trained.status, 0, trained.stderr);
+  const lines = trained.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; test?: { exactMatch: number } });
+  assert.equal(lines[0]!.type, 'start');
+  assert.ok(lines.some((l) => l.type === 'step'));
+  const result = lines.at(-1)!;
+  assert.equal(result.type, 'result');
+  assert.ok(result.test!.exactMatch >= 0.95);
+  assert.ok(existsSync(join(modelDir, 'model.safetensors')));
+  const saved = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { format: string; data: { maxDigits: number } };
+  assert.equal(saved.format, 'anneal.seq2seq');
+  assert.equal(saved.data.maxDigits, 4);
+});
+
+test('translate prints the words for a number given as an argument', () => {
+  const r = run(['translate', modelDir, '4096']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'four zero nine six\n');
+});
+
+test('translate --input prints one line per input line, from a file or stdin', () => {
+  const file = join(dir, 'in.txt');
+  writeFileSync(file, '12\n907\r\n3\n');
+  const r = run(['translate', modelDir, '--input', file]);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'one two\nnine zero seven\nthree\n');
+  const s = run(['translate', modelDir, '--input', '-'], '55\n');
+  assert.equal(s.stdout, 'five five\n');
+});
+
+test('unreadable input lines are named on stderr with exit code 2 and nothing translated', () => {
+  const file = join(dir, 'bad.txt');
+  writeFileSync(file, '12\n\nab3\n123456\n');
+  const r = run(['translate', modelDir, '--input', file]);
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /line 2: empty/);
+  assert.match(r.stderr, /line 3: 'ab3' is not a number/);
+  assert.match(r.stderr, /line 4: '123456' has 6 digits; this model was trained on numbers of up to 4 digits/);
+  assert.doesNotMatch(r.stderr, /line 1/);
+});
+
+test('a missing model directory or input file is named, with exit code 2', () => {
+  const r = run(['translate', join(dir, 'nope'), '12']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /model directory .*nope does not exist/);
+  const notModel = run(['translate', dir, '12']);
+  assert.equal(notModel.status, 2);
+  assert.match(notModel.stderr, /config\.json is missing/);
+  const noFile = run(['translate', modelDir, '--input', join(dir, 'missing.txt')]);
+  assert.equal(noFile.status, 2);
+  assert.match(noFile.stderr, /input file .*missing\.txt does not exist/);
+});
+
+test('config errors name the field and exit 2; a missing config file names the path', () => {
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ optimizer: { name: 'adagrad' } }));
+  const r = run(['train', bad]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /optimizer\.name: got "adagrad" \(allowed: adamw, adam\)/);
+  const missing = run(['train', join(dir, 'none.json')]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /config file .*none\.json does not exist/);
+  const notJson = join(dir, 'broken.json');
+  writeFileSync(notJson, '{"a": ');
+  assert.match(run(['train', notJson]).stderr, /is not valid JSON/);
+});
+
+test('usage errors exit 2: unknown command, unknown option, bad option value', () => {
+  assert.equal(run(['bogus']).status, 2);
+  assert.equal(run(['train', '--bogus']).status, 2);
+  const r = run(['train', '--max-steps', 'ten']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--max-steps expects an integer/);
+});
+
+test('--help exits 0 and lists the commands', () => {
+  const r = run(['--help']);
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /train/);
+  assert.match(r.stdout, /translate/);
+});
