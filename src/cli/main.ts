@@ -11,6 +11,7 @@ import { UsageError } from './usage.js';
 import { registerTrain } from './train.js';
 import { registerTranslate } from './translate.js';
 import { registerSchedule } from './schedule.js';
+import { registerCompareOptimizers } from './compareOptimizers.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerTranslate(program);
   registerSchedule(program);
+  registerCompareOptimizers(program);
   return program;
 }
 

@@ -1,2 +1,2 @@
 export { crossEntropy, languageModelLoss, sequenceToSequenceLoss, decoderInput, type CrossEntropyOptions, type Reduction, type Smoothing } from './crossEntropy.js';
-export { perplexity, tokenAccuracy } from './metrics.js';
+export { perplexity, tokenAccuracy, calibrationError, type CalibrationBin, type CalibrationOptions } from './metrics.js';

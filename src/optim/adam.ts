@@ -1,9 +1,11 @@
 /**
  * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), step for step as PyTorch 1.13's
  * _single_tensor_adam / _single_tensor_adamw. Each float32 operation of PyTorch is mirrored and
- * rounded to float32 (Math.fround) in the same order, so trajectories agree to float32 precision.
+ * rounded to float32 in the same order (fused where PyTorch's kernels fuse, see float32.ts), so
+ * trajectories agree to float32 precision.
  */
 import { Tensor } from '../tensor/index.js';
+import { f32 as f, fma32 } from './float32.js';
 import { Optimizer, OptimizerError, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
@@ -14,8 +16,6 @@ export interface AdamOptions {
   amsgrad: boolean;
   maximize: boolean;
 }
-
-const f = Math.fround;
 
 export interface AdamUpdateArgs {
   param: Float32Array;
@@ -55,10 +55,10 @@ export function adamUpdate(a: AdamUpdateArgs): void {
     if (a.decoupled) {
       if (a.weightDecay !== 0) p = f(p * decayFactor);
     } else if (a.weightDecay !== 0) {
-      g = f(g + f(wd * p));
+      g = fma32(g, wd, p);
     }
-    const m = f(f(expAvg[i]! * beta1) + f(g * oneMinusBeta1));
-    const v = f(f(expAvgSq[i]! * beta2) + f(f(oneMinusBeta2 * g) * g));
+    const m = fma32(f(expAvg[i]! * beta1), oneMinusBeta1, g);
+    const v = fma32(f(expAvgSq[i]! * beta2), f(oneMinusBeta2 * g), g);
     expAvg[i] = m;
     expAvgSq[i] = v;
     let second = v;

@@ -10,6 +10,11 @@ export interface BaseOptions {
   lr: number;
 }
 
+/** The least an optimizer's options have: an lr, which is null where the optimizer computes its own (Adafactor's relative step). */
+export interface LrOption {
+  lr: number | null;
+}
+
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
 export type ParamsInput<O> = Iterable<Tensor> | readonly ParamGroupInput<O>[];
 
@@ -34,7 +39,7 @@ function isGroupList<O>(params: ParamsInput<O>): params is readonly ParamGroupIn
   return Array.isArray(params) && params.length > 0 && !(params[0] instanceof Tensor);
 }
 
-export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
+export abstract class Optimizer<O extends LrOption = BaseOptions> {
   readonly defaults: Readonly<O>;
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
@@ -66,7 +71,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /** Checks a group's options; subclasses throw OptimizerError naming the bad option. */
   protected validateGroup(group: ParamGroup<O>): void {
-    if (!(group.lr >= 0)) throw new OptimizerError(`Invalid learning rate: ${group.lr}`);
+    if (group.lr !== null && !(group.lr >= 0)) throw new OptimizerError(`Invalid learning rate: ${group.lr}`);
   }
 
   /** Clears gradients; by default sets them to null like PyTorch 2 (set_to_none=True). */

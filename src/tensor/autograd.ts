@@ -9,7 +9,8 @@ import { formatShape, sameShape } from './shape.js';
 
 export interface GradNode {
   readonly name: string;
-  readonly inputs: readonly Tensor[];
+  /** Emptied when the graph is released, so a finished graph keeps no activations alive. */
+  inputs: readonly Tensor[];
   /** Gradients for each input (null where an input gets none); null once the graph is released. */
   backward: ((grad: Tensor) => readonly (Tensor | null)[]) | null;
 }
@@ -109,9 +110,13 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
         );
       }
       const inputGrads = node.backward(g);
-      if (!retainGraph) node.backward = null;
-      for (let k = 0; k < node.inputs.length; k++) {
-        const input = node.inputs[k]!;
+      const inputs = node.inputs;
+      if (!retainGraph) {
+        node.backward = null;
+        node.inputs = [];
+      }
+      for (let k = 0; k < inputs.length; k++) {
+        const input = inputs[k]!;
         const ig = inputGrads[k];
         if (!input.requiresGrad || !ig) continue;
         if (!sameShape(ig.shape, input.shape)) {

@@ -27,39 +27,44 @@ export const modelSchema = z
   .object({
     dModel: positiveInt().default(32).describe('width of the residual stream'),
     nhead: positiveInt().default(4).describe('attention heads (must divide dModel)'),
-    numEncoderLayers: positiveInt().default(2),
-    numDecoderLayers: positiveInt().default(2),
+    numEncoderLayers: positiveInt().default(2).describe('encoder layers'),
+    numDecoderLayers: positiveInt().default(2).describe('decoder layers'),
     dimFeedforward: positiveInt().default(128).describe('inner width of the feed-forward blocks'),
     dropout: rate().default(0).describe('residual dropout, and the default of the other rates (0: the data never repeats)'),
     embeddingDropout: rate().optional().describe('dropout on embeddings + positions'),
     attentionDropout: rate().optional().describe('dropout on attention weights'),
     activationDropout: rate().optional().describe('dropout inside the feed-forward block'),
-    activation: z.enum(['relu', 'gelu', 'gelu_tanh']).default('relu'),
+    activation: z.enum(['relu', 'gelu', 'gelu_tanh']).default('relu').describe('feed-forward activation'),
     normFirst: z.boolean().default(false).describe('pre-norm instead of post-norm'),
-    positional: z.enum(['sinusoidal', 'learned']).default('sinusoidal'),
+    positional: z.enum(['sinusoidal', 'learned']).default('sinusoidal').describe('fixed sinusoidal positions or learned position embeddings'),
     tieOutput: z.boolean().default(false).describe('share the target embedding with the output projection'),
   })
   .strict();
 
 export const optimizerSchema = z
   .object({
-    name: z.enum(['adamw', 'adam']).default('adamw'),
+    name: z
+      .enum(['adamw', 'adam', 'sgd', 'adafactor'])
+      .default('adamw')
+      .describe('AdamW (decoupled weight decay), Adam (L2 added to the gradient), SGD, or Adafactor with an external LR (relativeStep off)'),
     lr: z.number().positive().default(1).describe('base learning rate; the schedule multiplies it (Noam is meant with 1)'),
-    betas: z.tuple([rate(), rate()]).default([0.9, 0.98]),
-    eps: z.number().min(0).default(1e-9),
-    weightDecay: z.number().min(0).default(0.01),
+    betas: z.tuple([rate(), rate()]).default([0.9, 0.98]).describe('Adam/AdamW coefficients for the running averages of the gradient and its square'),
+    eps: z.number().min(0).default(1e-9).describe('Adam/AdamW: added to the denominator for numerical stability'),
+    weightDecay: z.number().min(0).default(0.01).describe('weight decay of matrices; biases, norms and positions get none'),
+    momentum: z.number().min(0).default(0).describe('SGD momentum (PyTorch default 0)'),
+    nesterov: z.boolean().default(false).describe('SGD: Nesterov momentum (needs momentum > 0)'),
   })
   .strict();
 
 export const trainingSchema = z
   .object({
-    batchSize: positiveInt().default(64),
+    batchSize: positiveInt().default(64).describe('numbers per training batch'),
     maxSteps: positiveInt().default(600).describe('optimizer steps to train for'),
     evalEvery: positiveInt().default(100).describe('steps between validation evaluations'),
     logEvery: positiveInt().default(20).describe('steps between progress lines'),
     clipGradNorm: z.number().positive().nullable().default(1).describe('max global gradient norm; null disables clipping'),
-    labelSmoothing: rate().default(0.1),
-    smoothing: z.enum(['uniform', 'offTarget']).default('uniform'),
+    labelSmoothing: rate().default(0.1).describe('probability mass spread over the vocabulary (Szegedy et al. 2016)'),
+    smoothing: z.enum(['uniform', 'offTarget']).default('uniform').describe("how it is spread: 'uniform' (PyTorch: eps/C to every class) or 'offTarget' (eps/(C-1) to each wrong class)"),
     samples: z.number().int().min(0).default(5).describe('test translations printed at the end'),
     targetExactMatch: rate().nullable().default(null).describe('stop once validation exact match reaches this (a convergence criterion); null trains for maxSteps'),
   })
@@ -72,11 +77,11 @@ const scheduleSchema = z
 export const trainConfigSchema = z
   .object({
     seed: z.number().int().min(0).default(0).describe('seeds model init, dropout and batch sampling'),
-    data: dataSchema.prefault({}),
-    model: modelSchema.prefault({}),
-    optimizer: optimizerSchema.prefault({}),
+    data: dataSchema.prefault({}).describe('the dataset and its splits'),
+    model: modelSchema.prefault({}).describe('the encoder-decoder Transformer'),
+    optimizer: optimizerSchema.prefault({}).describe('the optimizer; weight decay skips biases, LayerNorm and positional parameters'),
     schedule: scheduleSchema.default({ name: 'noam', warmupSteps: 100, factor: 0.1 }),
-    training: trainingSchema.prefault({}),
+    training: trainingSchema.prefault({}).describe('the training loop'),
   })
   .strict();
 

@@ -6,9 +6,9 @@
  */
 import { NumbersToWords } from '../data/index.js';
 import { decoderInput, sequenceToSequenceLoss, tokenAccuracy } from '../loss/index.js';
-import { LRScheduler } from '../lr/index.js';
+import { LRScheduler, type SchedulableOptimizer } from '../lr/index.js';
 import * as nn from '../nn/index.js';
-import { Adam, AdamW, paramGroupsWithDecay } from '../optim/index.js';
+import { Adafactor, Adam, AdamW, paramGroupsWithDecay, SGD, type Optimizer } from '../optim/index.js';
 import { Generator, manualSeed, noGrad } from '../tensor/index.js';
 import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
 import { exactMatch, translateNumbers } from './evaluate.js';
@@ -67,6 +67,19 @@ export function buildModel(config: TrainConfig, data: NumbersToWords): nn.Transf
   });
 }
 
+/** The configured optimizer over the model's weight-decay groups (biases, norms and positions get none). */
+export function buildOptimizer(config: TrainConfig, model: nn.Module): Optimizer<{ lr: number | null }> {
+  const o = config.optimizer;
+  const groups = paramGroupsWithDecay(model, { weightDecay: o.weightDecay });
+  switch (o.name) {
+    case 'adamw': return new AdamW(groups, { lr: o.lr, betas: o.betas, eps: o.eps });
+    case 'adam': return new Adam(groups, { lr: o.lr, betas: o.betas, eps: o.eps });
+    case 'sgd': return new SGD(groups, { lr: o.lr, momentum: o.momentum, nesterov: o.nesterov });
+    // with an external schedule, as Hugging Face recommends for fine-tuning: fixed lr, no parameter scaling
+    case 'adafactor': return new Adafactor(groups, { lr: o.lr, relativeStep: false, scaleParameter: false, warmupInit: false });
+  }
+}
+
 /** Mean validation loss (label smoothing as in training) over the whole validation set. */
 function validationLoss(model: nn.TransformerSeq2Seq, data: NumbersToWords, config: TrainConfig): number {
   return noGrad(() => {
@@ -101,12 +114,8 @@ export function train(input: TrainConfigInput | TrainConfig, hooks: TrainHooks =
   manualSeed(config.seed);
   const model = buildModel(config, data);
   const sampler = new Generator(config.seed + 1);
-  const groups = paramGroupsWithDecay(model, { weightDecay: config.optimizer.weightDecay });
-  const o = config.optimizer;
-  const optimizer = o.name === 'adam'
-    ? new Adam(groups, { lr: o.lr, betas: o.betas, eps: o.eps })
-    : new AdamW(groups, { lr: o.lr, betas: o.betas, eps: o.eps });
-  const scheduler = new LRScheduler(optimizer, config.schedule, { context: { totalSteps: t.maxSteps } });
+  const optimizer = buildOptimizer(config, model);
+  const scheduler = new LRScheduler(optimizer as SchedulableOptimizer, config.schedule, { context: { totalSteps: t.maxSteps } });
   emit({ type: 'start', config, parameters: model.numParameters(), trainable: model.numParameters({ trainableOnly: true }) });
 
   const started = performance.now();
@@ -124,7 +133,7 @@ export function train(input: TrainConfigInput | TrainConfig, hooks: TrainHooks =
     optimizer.zeroGrad();
     loss.backward();
     const gradNorm = t.clipGradNorm === null ? nn.utils.totalNorm(model.parameters().flatMap((p) => (p.grad ? [p.grad] : []))) : nn.utils.clipGradNorm(model.parameters(), t.clipGradNorm);
-    const lr = optimizer.paramGroups[0]!.lr;
+    const lr = optimizer.paramGroups[0]!.lr ?? NaN;
     optimizer.step();
     scheduler.step();
     step++;

@@ -169,6 +169,15 @@ describe('autograd', () => {
     for (const t of [a, b, c]) assert.equal(t.gradFn!.backward, null, `${t.gradFn!.name} still holds its closure`);
   });
 
+  test('backward drops the graph edges, so the loss no longer keeps activations reachable', () => {
+    const x = leaf([1, 2]);
+    const a = x.exp();
+    const c = a.mul(a).sum();
+    c.backward();
+    assert.equal(c.gradFn!.inputs.length, 0);
+    assert.equal(a.gradFn!.inputs.length, 0);
+  });
+
   test('retainGraph keeps the closures', () => {
     const x = leaf([1, 2]);
     const a = x.exp();

@@ -8,8 +8,10 @@ function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
 
 /**
  * Scales all gradients together so their combined norm is at most maxNorm, and returns the norm
- * before clipping (torch.nn.utils.clip_grad_norm_): coefficient maxNorm / (norm + 1e-6), applied
- * only when below 1. normType may be any p >= 1 or Infinity (max absolute value).
+ * before clipping (torch.nn.utils.clip_grad_norm_ of PyTorch 1.13): the coefficient is
+ * maxNorm / (norm + 1e-6), clamped to at most 1. normType may be any p >= 1 or Infinity (max
+ * absolute value). A NaN norm makes every gradient NaN and an infinite one zeroes the finite
+ * gradients, as in PyTorch; pass errorIfNonfinite to throw instead.
  */
 export function clipGradNorm(
   params: Iterable<Tensor> | Tensor,
@@ -24,6 +26,7 @@ export function clipGradNorm(
     total = 0;
     for (const g of grads) {
       const v = g.values() as Float32Array;
+      // Math.max propagates NaN like torch.max
       for (let i = 0; i < v.length; i++) total = Math.max(total, Math.abs(v[i]!));
     }
   } else {
@@ -40,13 +43,16 @@ export function clipGradNorm(
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
     throw new RangeError(`The total norm of order ${normType} for gradients is non-finite, so it cannot be clipped`);
   }
-  const coef = Math.fround(maxNorm / Math.fround(total + 1e-6));
-  if (coef < 1) {
+  // float32 as in PyTorch, where maxNorm / tensor is tensor.reciprocal() * maxNorm
+  const coef = Math.fround(Math.fround(1 / Math.fround(total + 1e-6)) * maxNorm);
+  // PyTorch multiplies by clamp(coef, max=1) unconditionally; only a coefficient of 1 changes nothing
+  const clamped = coef > 1 ? 1 : coef;
+  if (clamped !== 1) {
     for (const g of grads) {
       const v = g.storage as Float32Array;
       const start = g.offset;
       const end = start + g.numel();
-      for (let i = start; i < end; i++) v[i] = v[i]! * coef;
+      for (let i = start; i < end; i++) v[i] = v[i]! * clamped;
     }
   }
   return total;
