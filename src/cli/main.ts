@@ -47,4 +47,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// a reader that goes away (`anneal ... | head`) is not an error: stop quietly, as Unix tools do
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 process.exitCode = await main(process.argv);
