@@ -6,20 +6,12 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Storage, Strided } from '../../src/backend/index.js';
+import { mulberry32 } from '../helpers/random.js';
 
 export type Rng = () => number;
 
 /** mulberry32: small, seeded, independent of the library's generator. */
-export function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = (seed: number): Rng => mulberry32(seed);
 
 export function randInt(r: Rng, lo: number, hi: number): number {
   return lo + Math.floor(r() * (hi - lo + 1));

@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { noGrad, Tensor } from '../../src/tensor/index.js';
+import { mulberry32 } from './random.js';
 
 export interface GradcheckOptions {
   /** Half-width of the central difference (default 1e-3). */
@@ -27,18 +28,6 @@ export interface GradcheckResult {
   analytic: (Float64Array | null)[];
   /** Per input: the numeric gradient (null for inputs that do not require grad). */
   numeric: (Float64Array | null)[];
-}
-
-/** mulberry32: a tiny deterministic generator independent of the library's own RNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Weights with magnitude in [0.5, 1.5] and a random sign, so no output is weighted near zero. */
