@@ -3,13 +3,14 @@
  * options or from a spec file in the training config's form. The options depend on the schedule, so
  * this command reads its arguments itself against the registry's declarations instead of commander's.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { ConfigError, InputError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import {
   buildSchedule, getScheduleEntry, isSequentialSpec, renameConfigError, scheduleNames, scheduleRegistry, validateScheduleSpec,
   warmupOptionSpecs, type OptionSpec, type ScheduleSpec,
 } from '../lr/index.js';
+import { readJsonFile } from './files.js';
 import { UsageError } from './usage.js';
 
 const kebab = (camel: string) => camel.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -113,20 +114,6 @@ function inUserTerms(err: ConfigError, path: string): ConfigError {
   return renameConfigError(err, option === 'name' ? 'NAME' : option === 'baseLr' ? '--lr' : `--${kebab(option)}`);
 }
 
-function readSpec(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read the spec file ${file}: ${(err as Error).message}`, file);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${file} is not valid JSON: ${(err as Error).message}`, file);
-  }
-}
-
 function describeSpec(spec: ScheduleSpec): string {
   if (isSequentialSpec(spec)) return `sequential: ${spec.sequential.map(describeSpec).join(' → ')} at ${spec.milestones.join(', ')}`;
   const { name, ...options } = spec;
@@ -151,7 +138,7 @@ export function resolveScheduleArgs(args: readonly string[]): ScheduleRun & { fl
     const familyFlags = [...flags.keys()].filter((k) => !(k in commandOptions));
     if (familyFlags.length) throw new UsageError(`with --spec, put the schedule's options in the spec file (got --${familyFlags.join(', --')})`);
     path = 'spec';
-    spec = validateScheduleSpec(readSpec(String(specFile)), path);
+    spec = validateScheduleSpec(readJsonFile(String(specFile), 'the spec file'), path);
   } else {
     if (!positional.length) throw new ConfigError('NAME', 'give a schedule name or --spec FILE', scheduleNames);
     path = 'schedule';

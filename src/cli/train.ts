@@ -4,11 +4,11 @@
  * the model. Progress goes to stderr (a bar on a terminal, lines otherwise); --json prints one JSON
  * object per event and a final result object on stdout for scripts.
  */
-import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { ConfigError, InputError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { parseTrainConfig, saveModelDir, train, type TrainConfigInput, type TrainEvent } from '../train/index.js';
+import { readJsonFile } from './files.js';
 import { UsageError } from './usage.js';
 
 interface TrainCliOptions {
@@ -17,21 +17,6 @@ interface TrainCliOptions {
   maxSteps?: string;
   seed?: string;
   quiet?: boolean;
-}
-
-export function readJsonFile(path: string, what: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${what} ${path} does not exist` : `cannot read ${what} ${path}: ${code ?? (err as Error).message}`, path);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${what} ${path} is not valid JSON: ${(err as Error).message}`, path);
-  }
 }
 
 function integerOption(value: string | undefined, flag: string, min: number): number | undefined {

@@ -3,10 +3,10 @@
  * `anneal train --out DIR`, one output line per input. Every input is checked before any is
  * translated; lines the model cannot read are reported on stderr by line number, with exit code 2.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { loadModelDir, translateNumbers } from '../train/index.js';
+import { readTextFile } from './files.js';
 import { UsageError } from './usage.js';
 
 interface TranslateOptions {
@@ -26,13 +26,7 @@ export function checkNumbers(inputs: readonly { text: string; where: string }[],
 }
 
 function readLines(path: string): string[] {
-  let text: string;
-  try {
-    text = path === '-' ? readFileSync(0, 'utf8') : readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `input file ${path} does not exist` : `cannot read input file ${path}: ${code ?? (err as Error).message}`, path);
-  }
+  const text = readTextFile(path, 'input file');
   const lines = text.split('\n');
   // a final newline ends the last line; it does not start an empty one
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();

@@ -39,11 +39,9 @@ function checkActivation(a: string): Activation {
   return a;
 }
 
-/** The position-wise feed-forward block shared by both layer kinds. */
-class FeedForward {
-  static apply(x: Tensor, linear1: Linear, linear2: Linear, inner: Dropout, activation: Activation): Tensor {
-    return linear2.forward(inner.forward(activate(linear1.forward(x), activation)));
-  }
+/** The position-wise feed-forward block shared by both layer kinds: linear2(dropout(act(linear1(x)))). */
+function feedForward(x: Tensor, linear1: Linear, linear2: Linear, inner: Dropout, activation: Activation): Tensor {
+  return linear2.forward(inner.forward(activate(linear1.forward(x), activation)));
 }
 
 /** Xavier-uniform on every weight matrix, zeros for biases, LayerNorm at (1, 0). */
@@ -102,7 +100,7 @@ export class TransformerEncoderLayer extends Module {
   }
 
   private feedForwardBlock(x: Tensor): Tensor {
-    return this.dropout2.forward(FeedForward.apply(x, this.linear1, this.linear2, this.dropout, this.activation));
+    return this.dropout2.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
   }
 
   forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean } = {}): Tensor {
@@ -184,7 +182,7 @@ export class TransformerDecoderLayer extends Module {
   }
 
   private feedForwardBlock(x: Tensor): Tensor {
-    return this.dropout3.forward(FeedForward.apply(x, this.linear1, this.linear2, this.dropout, this.activation));
+    return this.dropout3.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
   }
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
