@@ -12,6 +12,6 @@ for config in examples/numbers.json examples/reference-recipe.json; do
   node dist/cli/main.js train "$config" --json --quiet | tail -n 1 | node -e "
     let s = ''; process.stdin.on('data', (d) => (s += d)).on('end', () => {
       const r = JSON.parse(s);
-      console.log(JSON.stringify({ engine: 'anneal', backend: 'js', config: '$config', exact_match: r.test.exactMatch, steps: r.steps, seconds: r.elapsedSeconds, train_seconds: r.trainSeconds }));
+      console.log(JSON.stringify({ engine: 'anneal', backend: 'js', config: '$config', exact_match: r.test.metrics.exactMatch, steps: r.steps, seconds: r.elapsedSeconds, train_seconds: r.trainSeconds }));
     });"
 done

@@ -91,7 +91,7 @@ export function registerCompareOptimizers(program: Command): void {
       const optimizers = parseOptimizerList(opts.optimizers);
       const err = process.stderr;
       const every = Math.max(1, Math.round(steps / 5));
-      const result = compareOptimizers({
+      const result = await compareOptimizers({
         steps, batchSize, seed, optimizers,
         onStep: (name, step, loss) => {
           if (!opts.quiet && (step % every === 0 || step === steps)) err.write(`${name.padEnd(9)} step ${String(step).padStart(String(steps).length)}/${steps}  loss ${loss.toFixed(4)}\n`);

@@ -36,7 +36,8 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // a command may set its own code (train exits 130 when interrupted)
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const code = exitCodeFor(err);
     if (!(err instanceof CommanderError)) {

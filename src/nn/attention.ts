@@ -119,7 +119,8 @@ export class MultiheadAttention extends Module {
   readonly inProjBias: Parameter | null;
   readonly outProj: Linear;
   readonly headDim: number;
-  readonly dropoutP: number;
+  /** Dropout on the attention weights; the trainer changes it for a fine-tuning phase. */
+  dropoutP: number;
   readonly batchFirst: boolean;
   private readonly generator?: Generator;
 

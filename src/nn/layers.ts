@@ -106,7 +106,8 @@ export class LayerNorm extends Module {
 /** Inverted dropout, active only in training mode (torch.nn.Dropout). */
 export class Dropout extends Module {
   constructor(
-    readonly p = 0.5,
+    /** The drop probability; the trainer changes it for a fine-tuning phase. */
+    public p = 0.5,
     readonly generator?: Generator,
   ) {
     super();

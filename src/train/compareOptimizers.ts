@@ -1,23 +1,22 @@
 /**
- * Trains one small Transformer on the numbers-to-words task once per optimizer, from the same seed:
- * the same initial weights, the same batches in the same order, the same loss (cross-entropy, padding
- * ignored) and the same gradient clipping, so the loss curves differ only by the optimizer. Behind
- * `anneal compare-optimizers`; each optimizer keeps a constant learning rate (Adafactor its own
- * relative step), stated in the result.
+ * Trains one small Transformer on the numbers-to-words task once per optimizer, through the same
+ * training loop as `anneal train` and from the same seed: the same initial weights, the same batches
+ * in the same order, the same loss (cross-entropy, padding ignored) and the same gradient clipping,
+ * so the loss curves differ only by the optimizer. Behind `anneal compare-optimizers`; each optimizer
+ * keeps a constant learning rate (Adafactor its own relative step), stated in the result.
  */
-import { NumbersToWords } from '../data/index.js';
-import { decoderInput, sequenceToSequenceLoss, tokenAccuracy } from '../loss/index.js';
-import * as nn from '../nn/index.js';
-import { Adafactor, Adam, AdamW, SGD, paramGroupsWithDecay } from '../optim/index.js';
-import { Generator, manualSeed, noGrad } from '../tensor/index.js';
 import { ConfigError } from '../errors.js';
+import { manualSeed } from '../tensor/index.js';
+import { parseTrainConfig, type TrainConfigInput } from './config.js';
+import { createTask } from './tasks/index.js';
+import { train } from './trainer.js';
 
 export const optimizerNames = ['sgd', 'adam', 'adamw', 'adafactor'] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
 export interface OptimizerSetting {
   label: string;
-  /** Constructor options, in anneal's (camelCase PyTorch) names. */
+  /** The training config's optimizer fields (name aside): lr, betas, eps, weightDecay, momentum, relativeStep. */
   options: Record<string, unknown>;
 }
 
@@ -27,11 +26,12 @@ export interface OptimizerSetting {
  * AdamW takes Adam's lr with PyTorch's default decay. Adafactor runs with Hugging Face's defaults:
  * no lr, a relative step of min(1e-2, 1/sqrt(t)) scaled by each parameter's RMS.
  */
+const torchAdam = { betas: [0.9, 0.999], eps: 1e-8 };
 export const defaultOptimizerSettings: Record<OptimizerName, OptimizerSetting> = {
-  sgd: { label: 'SGD (momentum 0.9, lr 0.03)', options: { lr: 0.03, momentum: 0.9 } },
-  adam: { label: 'Adam (lr 3e-3)', options: { lr: 3e-3 } },
-  adamw: { label: 'AdamW (lr 3e-3, weight decay 0.01)', options: { lr: 3e-3, weightDecay: 0.01 } },
-  adafactor: { label: 'Adafactor (relative step, Hugging Face defaults)', options: {} },
+  sgd: { label: 'SGD (momentum 0.9, lr 0.03)', options: { lr: 0.03, momentum: 0.9, weightDecay: 0 } },
+  adam: { label: 'Adam (lr 3e-3)', options: { lr: 3e-3, weightDecay: 0, ...torchAdam } },
+  adamw: { label: 'AdamW (lr 3e-3, weight decay 0.01)', options: { lr: 3e-3, weightDecay: 0.01, ...torchAdam } },
+  adafactor: { label: 'Adafactor (relative step, Hugging Face defaults)', options: { relativeStep: true, weightDecay: 0 } },
 };
 
 export interface CompareOptimizersOptions {
@@ -84,38 +84,8 @@ export interface CompareOptimizersResult {
   table: OptimizerRow[];
 }
 
-/** What the loop needs of an optimizer. */
-interface Stepper {
-  zeroGrad(): void;
-  step(): unknown;
-}
-
-function makeOptimizer(name: OptimizerName, model: nn.TransformerSeq2Seq, options: Record<string, unknown>): Stepper {
-  // biases, norms and embeddings get no decay where an optimizer decays at all (the trainer's groups)
-  const groups = paramGroupsWithDecay(model, { weightDecay: (options.weightDecay as number | undefined) ?? 0 });
-  switch (name) {
-    case 'sgd': return new SGD(groups, options);
-    case 'adam': return new Adam(groups, options);
-    case 'adamw': return new AdamW(groups, options);
-    case 'adafactor': return new Adafactor(groups, options);
-  }
-}
-
-function validation(model: nn.TransformerSeq2Seq, data: NumbersToWords): { loss: number; tokenAccuracy: number } {
-  return noGrad(() => {
-    model.eval();
-    const batch = data.batch(data.valid);
-    const logits = model.forward(batch.src, decoderInput(batch.tgt));
-    const pad = data.tgtVocab.padId;
-    const loss = sequenceToSequenceLoss(logits, batch.tgt, { ignoreIndex: pad }).item();
-    const acc = tokenAccuracy(logits, batch.tgt.narrow(1, 1, batch.tgt.shape[1]! - 1), { ignoreIndex: pad }).accuracy;
-    model.train();
-    return { loss, tokenAccuracy: acc };
-  });
-}
-
 /** Trains the same model with each optimizer and returns every loss curve and a table of final losses. */
-export function compareOptimizers(options: CompareOptimizersOptions = {}): CompareOptimizersResult {
+export async function compareOptimizers(options: CompareOptimizersOptions = {}): Promise<CompareOptimizersResult> {
   const names = options.optimizers ?? optimizerNames;
   for (const n of names) if (!optimizerNames.includes(n)) throw new ConfigError('optimizers', `unknown optimizer '${String(n)}'`, optimizerNames);
   const steps = options.steps ?? 300;
@@ -125,47 +95,43 @@ export function compareOptimizers(options: CompareOptimizersOptions = {}): Compa
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new ConfigError('batchSize', `must be a positive integer, got ${batchSize}`);
   const m = { dModel: 32, nhead: 4, numEncoderLayers: 2, numDecoderLayers: 2, dimFeedforward: 64, ...options.model };
   const clip = options.clipGradNorm === undefined ? 1 : options.clipGradNorm;
-  const data = new NumbersToWords({ minDigits: options.data?.minDigits ?? 1, maxDigits: options.data?.maxDigits ?? 6, validSize: options.validSize ?? 200, testSize: 0, seed });
-  const build = () => {
-    manualSeed(seed);
+  const configFor = (name: OptimizerName, setting: OptimizerSetting): TrainConfigInput => ({
+    task: 'numbers-to-words',
+    seed,
+    data: { minDigits: options.data?.minDigits ?? 1, maxDigits: options.data?.maxDigits ?? 6, validSize: options.validSize ?? 200, testSize: 0, seed },
     // pre-norm and no dropout: stable at a constant lr without warmup, and nothing random but the batches
-    return new nn.TransformerSeq2Seq({
-      srcVocabSize: data.srcVocab.size, tgtVocabSize: data.tgtVocab.size, ...m, dropout: 0, normFirst: true,
-      maxLen: data.maxDigits + 2, srcPaddingIdx: data.srcVocab.padId, tgtPaddingIdx: data.tgtVocab.padId,
-    });
-  };
-  const initial = build();
-  const initialValidLoss = validation(initial, data).loss;
+    model: { ...m, dropout: 0, normFirst: true },
+    optimizer: { name, ...setting.options },
+    schedule: { name: 'constant' },
+    training: { batchSize, maxSteps: steps, evalEvery: steps, clipGradNorm: clip, labelSmoothing: 0, samples: 0 },
+  });
+
+  // the validation loss of the initial weights, which every run starts from
+  const first = parseTrainConfig(configFor(names[0]!, options.settings?.[names[0]!] ?? defaultOptimizerSettings[names[0]!]));
+  const task = createTask(first);
+  manualSeed(seed);
+  const initial = task.buildModel();
+  const initialValidLoss = task.evaluate(initial, 'valid')!.loss;
 
   const curves: OptimizerCurve[] = [];
   const table: OptimizerRow[] = [];
   for (const name of names) {
     const setting = options.settings?.[name] ?? defaultOptimizerSettings[name];
-    const model = build();
-    const optimizer = makeOptimizer(name, model, setting.options);
-    const sampler = new Generator(seed + 1);
     const loss: number[] = [];
-    const started = performance.now();
-    model.train();
-    for (let step = 1; step <= steps; step++) {
-      const batch = data.batch(data.sampleTrain(batchSize, sampler));
-      const logits = model.forward(batch.src, decoderInput(batch.tgt));
-      const l = sequenceToSequenceLoss(logits, batch.tgt, { ignoreIndex: data.tgtVocab.padId });
-      optimizer.zeroGrad();
-      l.backward();
-      if (clip !== null) nn.utils.clipGradNorm(model.parameters(), clip);
-      optimizer.step();
-      loss.push(l.item());
-      options.onStep?.(name, step, l.item());
-    }
-    const seconds = (performance.now() - started) / 1000;
+    const result = await train(configFor(name, setting), {
+      onEvent: (e) => {
+        if (e.type !== 'step') return;
+        loss.push(e.loss);
+        options.onStep?.(name, e.step, e.loss);
+      },
+    });
     const tail = loss.slice(-Math.max(1, Math.ceil(steps / 10)));
-    const valid = validation(model, data);
+    const valid = result.history[result.history.length - 1]!;
     curves.push({ optimizer: name, label: setting.label, loss });
     table.push({
       optimizer: name, label: setting.label, options: setting.options,
       initialLoss: loss[0]!, finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
-      validLoss: valid.loss, validTokenAccuracy: valid.tokenAccuracy, seconds,
+      validLoss: valid.loss, validTokenAccuracy: valid.tokenAccuracy, seconds: result.trainSeconds,
     });
   }
   return { steps, batchSize, seed, model: { ...m, parameters: initial.numParameters() }, clipGradNorm: clip, initialValidLoss, curves, table };

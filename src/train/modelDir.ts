@@ -1,72 +1,153 @@
 /**
- * A trained model on disk: `model.safetensors` (parameters) and `config.json` (everything needed to
- * rebuild it: architecture, vocabularies, task limits, and how it was trained). Both are written
- * atomically; reading names the path that is missing or malformed.
+ * A trained model on disk: `model.safetensors` (the parameters), `config.json` (what rebuilds the
+ * model and says how to use it: task, architecture, vocabulary or tokenizer) and the tokenizer's
+ * own file. A run keeps it at OUT/model, a link that is switched atomically to a complete new
+ * version (src/io/atomicDir.ts), so a crash never leaves one run's weights beside another's config.
+ * Reading checks every field and names the file and field that are wrong.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { loadSafetensors, saveSafetensors, writeFileAtomic } from '../io/index.js';
-import { TransformerSeq2Seq, type Seq2SeqOptions } from '../nn/index.js';
-import { NumbersToWords } from '../data/index.js';
+import { deserializeSafetensors, replaceDirAtomic, serializeSafetensors, type DirWriteOptions } from '../io/index.js';
+import { TransformerLM, TransformerSeq2Seq, type LMOptions, type Module, type Seq2SeqOptions, type StateDict } from '../nn/index.js';
+import { taskNames, type TaskName } from './config.js';
 
 export const MODEL_FILE = 'model.safetensors';
 export const CONFIG_FILE = 'config.json';
-export const FORMAT = 'anneal.seq2seq';
+/** The name of the model directory inside a run's output directory. */
+export const MODEL_DIR = 'model';
+export const FORMAT = 'anneal.model';
+
+const savedConfigSchema = z
+  .object({
+    format: z.literal(FORMAT),
+    formatVersion: z.literal(2),
+    task: z.enum(taskNames),
+    architecture: z.enum(['seq2seq', 'lm']),
+    model: z.record(z.string(), z.unknown()),
+    /** numbers-to-words: the word lists (specials first). */
+    vocab: z.object({ source: z.array(z.string()), target: z.array(z.string()) }).strict().optional(),
+    /** The tokenizer file in the directory, for tasks on text files. */
+    tokenizer: z.string().optional(),
+    /** Task limits (numbers-to-words: digits), and the data the model was trained on. */
+    data: z.record(z.string(), z.unknown()).default({}),
+    /** How it was trained: steps, seed, which model (final or best), metrics. */
+    training: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
 
 export interface SavedModelConfig {
   format: typeof FORMAT;
-  formatVersion: 1;
-  task: 'numbers-to-words';
-  model: Seq2SeqOptions;
-  data: { minDigits: number; maxDigits: number };
-  vocab: { source: readonly string[]; target: readonly string[] };
+  formatVersion: 2;
+  task: TaskName;
+  architecture: 'seq2seq' | 'lm';
+  model: Seq2SeqOptions | LMOptions;
+  vocab?: { source: readonly string[]; target: readonly string[] };
+  tokenizer?: string;
+  data: Record<string, unknown>;
   training?: Record<string, unknown>;
 }
 
-export function saveModelDir(dir: string, model: TransformerSeq2Seq, data: NumbersToWords, training: Record<string, unknown> = {}): void {
-  const { generator: _g, ...modelOptions } = model.options;
-  const config: SavedModelConfig = {
-    format: FORMAT,
-    formatVersion: 1,
-    task: 'numbers-to-words',
-    model: modelOptions,
-    data: { minDigits: data.minDigits, maxDigits: data.maxDigits },
-    vocab: { source: data.srcVocab.tokens, target: data.tgtVocab.tokens },
-    training,
-  };
-  // parameters first: a config.json present means its weights are complete
-  saveSafetensors(join(dir, MODEL_FILE), model.stateDict(), { format: FORMAT });
-  writeFileAtomic(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
+export interface ModelDirContents {
+  config: SavedModelConfig;
+  weights: StateDict;
+  /** Further files (the tokenizer), by name. */
+  files?: Record<string, string>;
+}
+
+function withoutGenerator<T extends { generator?: unknown }>(options: T): Omit<T, 'generator'> {
+  const { generator: _g, ...rest } = options;
+  return rest;
+}
+
+/** Writes (or atomically replaces) the model directory at `path`. */
+export function saveModelDir(path: string, contents: ModelDirContents, options: DirWriteOptions = {}): void {
+  const config = { ...contents.config, model: withoutGenerator(contents.config.model) };
+  replaceDirAtomic(
+    path,
+    {
+      [MODEL_FILE]: serializeSafetensors(contents.weights, { format: FORMAT }),
+      [CONFIG_FILE]: JSON.stringify(config, null, 2) + '\n',
+      ...(contents.files ?? {}),
+    },
+    options,
+  );
+}
+
+/** The directory holding config.json: `dir` itself, or a run's `dir/model`. */
+export function resolveModelDir(dir: string): string {
+  if (!existsSync(dir)) throw new InputError(`model directory ${dir} does not exist`, dir);
+  if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is not a directory (expected a model directory written by \`anneal train --out\`)`, dir);
+  if (!existsSync(join(dir, CONFIG_FILE)) && existsSync(join(dir, MODEL_DIR, CONFIG_FILE))) return join(dir, MODEL_DIR);
+  return dir;
 }
 
 export interface LoadedModel {
-  model: TransformerSeq2Seq;
-  data: NumbersToWords;
+  dir: string;
   config: SavedModelConfig;
+  model: TransformerSeq2Seq | TransformerLM;
+  /** The text of each extra file the config names (the tokenizer). */
+  files: Record<string, string>;
 }
 
-export function loadModelDir(dir: string): LoadedModel {
-  if (!existsSync(dir)) throw new InputError(`model directory ${dir} does not exist`, dir);
-  if (!statSync(dir).isDirectory()) throw new InputError(`${dir} is not a directory (expected a model directory written by \`anneal train --out\`)`, dir);
-  const configPath = join(dir, CONFIG_FILE);
-  let config: SavedModelConfig;
+function readConfig(dir: string): SavedModelConfig {
+  const path = join(dir, CONFIG_FILE);
+  let raw: unknown;
   try {
-    config = JSON.parse(readFileSync(configPath, 'utf8')) as SavedModelConfig;
+    raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${configPath} is missing: ${dir} is not a model directory written by \`anneal train --out\`` : `cannot read ${configPath}: ${code ?? (err as Error).message}`, configPath);
+    if (code === 'ENOENT') throw new InputError(`${path} is missing: ${dir} is not a model directory written by \`anneal train --out\``, path);
+    throw new InputError(`cannot read ${path}: ${code ?? (err as Error).message}`, path);
   }
-  if (config.format !== FORMAT) throw new InputError(`${configPath}: unknown format ${JSON.stringify(config.format)} (expected ${FORMAT})`, configPath);
-  const model = new TransformerSeq2Seq(config.model);
-  let tensors;
+  const parsed = savedConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.map(String).join('.') || '(top level)';
+    const hint = field === 'format' ? ` (expected "${FORMAT}": is this a model directory written by anneal?)` : '';
+    throw new InputError(`${path}: field ${field}: ${issue.message}${hint}`, path);
+  }
+  return parsed.data as unknown as SavedModelConfig;
+}
+
+/** Loads a model directory (or a run's output directory), in eval mode. */
+export function loadModelDir(dirOrRun: string): LoadedModel {
+  const dir = resolveModelDir(dirOrRun);
+  const config = readConfig(dir);
+  const configPath = join(dir, CONFIG_FILE);
+  let model: TransformerSeq2Seq | TransformerLM;
   try {
-    tensors = loadSafetensors(join(dir, MODEL_FILE)).tensors;
+    model = config.architecture === 'seq2seq' ? new TransformerSeq2Seq(config.model as Seq2SeqOptions) : new TransformerLM(config.model as LMOptions);
   } catch (err) {
-    throw new InputError((err as Error).message, join(dir, MODEL_FILE));
+    throw new InputError(`${configPath}: field model does not describe a ${config.architecture} model: ${(err as Error).message}`, configPath);
   }
-  model.loadStateDict(tensors);
+  const weightsPath = join(dir, MODEL_FILE);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(weightsPath);
+  } catch (err) {
+    throw new InputError(`cannot read ${weightsPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, weightsPath);
+  }
+  try {
+    model.loadStateDict(deserializeSafetensors(bytes, weightsPath).tensors);
+  } catch (err) {
+    throw new InputError(`${weightsPath}: ${(err as Error).message}`, weightsPath);
+  }
   model.eval();
-  const data = new NumbersToWords({ minDigits: config.data.minDigits, maxDigits: config.data.maxDigits, validSize: 0, testSize: 1 });
-  return { model, data, config };
+  const files: Record<string, string> = {};
+  if (config.tokenizer) {
+    const p = join(dir, config.tokenizer);
+    try {
+      files[config.tokenizer] = readFileSync(p, 'utf8');
+    } catch (err) {
+      throw new InputError(`cannot read ${p} (named by ${configPath}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, p);
+    }
+  }
+  return { dir, config, model, files };
+}
+
+/** Parameters and persistent buffers of a model, for the model directory. */
+export function weightsOf(model: Module): StateDict {
+  return model.stateDict();
 }

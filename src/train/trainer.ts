@@ -1,169 +1,320 @@
 /**
- * Trains an encoder-decoder Transformer on the numbers-to-words task: AdamW with weight-decay groups,
- * a learning-rate schedule stepped once per optimizer step, label-smoothed cross-entropy with
- * padding ignored, and global gradient-norm clipping. The loop reports through events, so the CLI
- * can draw progress bars or print JSON without the trainer knowing.
+ * The training loop: one plain loop over a Task (nanoGPT's train.py in spirit). Each optimizer step
+ * takes its micro-batches from the task's loader, sums their losses, normalises by all their target
+ * tokens together, clips the global gradient norm, steps the optimizer and then the scheduler.
+ * Evaluations feed the stopping rules (pure functions of the history); checkpoints hold the whole
+ * TrainState, so a resumed run continues exactly where it stopped. The loop reports through events
+ * and never prints: the CLI decides how they look.
  */
-import { NumbersToWords } from '../data/index.js';
-import { decoderInput, sequenceToSequenceLoss, tokenAccuracy } from '../loss/index.js';
-import { LRScheduler, type SchedulableOptimizer } from '../lr/index.js';
-import * as nn from '../nn/index.js';
-import { Adafactor, Adam, AdamW, paramGroupsWithDecay, SGD, type Optimizer } from '../optim/index.js';
-import { Generator, manualSeed, noGrad } from '../tensor/index.js';
-import { parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config.js';
-import { exactMatch, translateNumbers } from './evaluate.js';
+import { getBackend } from '../backend/index.js';
+import { AnnealError } from '../errors.js';
+import type { DirWriteOptions } from '../io/index.js';
+import { Dropout, MultiheadAttention, utils, type Module } from '../nn/index.js';
+import { getRngState, manualSeed, noGrad, setRngState, type Tensor } from '../tensor/index.js';
+import { buildOptimizer, buildScheduler, type TrainScheduler } from './builders.js';
+import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkScheduleLength, parseTrainConfig, scheduleWarning, type TrainConfig, type TrainConfigInput } from './config.js';
+import { MODEL_DIR, saveModelDir } from './modelDir.js';
+import { RunDir } from './runDir.js';
+import { initialState, type EvalRecord, type TrainState } from './state.js';
+import { converged, earlyStopping, improves, targetReached } from './stopping.js';
+import type { Batch, EvalResult, Sample, StepLoader, Task } from './task.js';
+import { createTask } from './tasks/index.js';
+import { join } from 'node:path';
 
 export type TrainEvent =
-  | { type: 'start'; config: TrainConfig; parameters: number; trainable: number }
-  | { type: 'step'; step: number; maxSteps: number; loss: number; tokenAccuracy: number; lr: number; gradNorm: number; tokensPerSecond: number; elapsedSeconds: number }
-  | { type: 'eval'; step: number; split: 'valid'; loss: number; exactMatch: number; elapsedSeconds: number }
-  | { type: 'end'; steps: number; elapsedSeconds: number; stopReason: string };
+  | { type: 'start'; step: number; config: TrainConfig; description: string; parameters: number; trainable: number; totalSteps: number; backend: string; resumedFrom: number | null }
+  | {
+      type: 'step'; step: number; totalSteps: number; phase: TrainState['phase']; epoch: number; loss: number; lr: number; gradNorm: number; paramNorm: number;
+      tokensPerSecond: number; paddingRatio: number; elapsedSeconds: number;
+    }
+  | ({ type: 'eval'; step: number; split: 'valid' | 'test'; loss: number; perplexity: number; tokenAccuracy: number; best: boolean; elapsedSeconds: number } & Record<string, number | string | boolean>)
+  | { type: 'checkpoint'; step: number; path: string }
+  | { type: 'phase'; step: number; phase: 'finetune'; lr: number; dropout: number | null }
+  | { type: 'warning'; step: number; message: string }
+  | { type: 'end'; step: number; epoch: number; stopReason: string; elapsedSeconds: number; trainSeconds: number; paddingRatio: number; model: 'final' | 'best' | null };
 
-export interface Sample {
-  input: string;
-  output: string;
-  expected: string;
+/** Raised when a loss or gradient stops being finite; the last good checkpoint is left as it was. */
+export class DivergenceError extends AnnealError {
+  override name = 'DivergenceError';
+  constructor(
+    readonly step: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TrainOptions {
+  /** The run's output directory: run.json, metrics.jsonl, checkpoints/, model/. None: nothing is written. */
+  out?: string | null;
+  /** Continue the run in `out` from its last checkpoint. */
+  resume?: boolean;
+  /** Replace a run already in `out`. */
+  overwrite?: boolean;
+  onEvent?: (event: TrainEvent) => void;
+  /** When aborted (SIGINT), the loop saves a checkpoint after the current step and stops. */
+  signal?: AbortSignal;
+  /** For tests of crashes during the model directory write. */
+  modelDirWrite?: DirWriteOptions;
 }
 
 export interface TrainResult {
   config: TrainConfig;
-  model: nn.TransformerSeq2Seq;
-  data: NumbersToWords;
+  task: Task;
+  model: Module;
   steps: number;
-  /** Seconds in training steps (excluding evaluation). */
+  stopReason: string;
+  /** Seconds in training steps (evaluation excluded), this process only. */
   trainSeconds: number;
-  /** Seconds from the first step to the end of training, evaluations included. */
+  /** Seconds from the first step to the end, evaluations included, this process only. */
   elapsedSeconds: number;
-  test: { correct: number; total: number; exactMatch: number };
+  history: EvalRecord[];
+  best: EvalRecord | null;
+  /** Metrics on the task's test split after training (the model that was saved). */
+  test: EvalResult | null;
   samples: Sample[];
+  interrupted: boolean;
 }
 
-export interface TrainHooks {
-  onEvent?: (event: TrainEvent) => void;
-}
-
-/** Builds the model the config describes (after seeding, so init is reproducible). */
-export function buildModel(config: TrainConfig, data: NumbersToWords): nn.TransformerSeq2Seq {
-  const m = config.model;
-  return new nn.TransformerSeq2Seq({
-    srcVocabSize: data.srcVocab.size,
-    tgtVocabSize: data.tgtVocab.size,
-    dModel: m.dModel,
-    nhead: m.nhead,
-    numEncoderLayers: m.numEncoderLayers,
-    numDecoderLayers: m.numDecoderLayers,
-    dimFeedforward: m.dimFeedforward,
-    dropout: m.dropout,
-    embeddingDropout: m.embeddingDropout,
-    attentionDropout: m.attentionDropout,
-    activationDropout: m.activationDropout,
-    activation: m.activation,
-    normFirst: m.normFirst,
-    positional: m.positional,
-    tieOutput: m.tieOutput,
-    maxLen: data.maxDigits + 2,
-    srcPaddingIdx: data.srcVocab.padId,
-    tgtPaddingIdx: data.tgtVocab.padId,
-  });
-}
-
-/** The configured optimizer over the model's weight-decay groups (biases, norms and positions get none). */
-export function buildOptimizer(config: TrainConfig, model: nn.Module): Optimizer<{ lr: number | null }> {
-  const o = config.optimizer;
-  const groups = paramGroupsWithDecay(model, { weightDecay: o.weightDecay });
-  switch (o.name) {
-    case 'adamw': return new AdamW(groups, { lr: o.lr, betas: o.betas, eps: o.eps });
-    case 'adam': return new Adam(groups, { lr: o.lr, betas: o.betas, eps: o.eps });
-    case 'sgd': return new SGD(groups, { lr: o.lr, momentum: o.momentum, nesterov: o.nesterov });
-    // with an external schedule, as Hugging Face recommends for fine-tuning: fixed lr, no parameter scaling
-    case 'adafactor': return new Adafactor(groups, { lr: o.lr, relativeStep: false, scaleParameter: false, warmupInit: false });
+function setDropout(model: Module, p: number): void {
+  for (const m of model.modules()) {
+    if (m instanceof Dropout) m.p = p;
+    else if (m instanceof MultiheadAttention) m.dropoutP = p;
   }
 }
 
-/** Mean validation loss (label smoothing as in training) over the whole validation set. */
-function validationLoss(model: nn.TransformerSeq2Seq, data: NumbersToWords, config: TrainConfig): number {
-  return noGrad(() => {
-    const wasTraining = model.training;
-    model.eval();
-    let total = 0;
-    let tokens = 0;
-    for (let i = 0; i < data.valid.length; i += 500) {
-      const batch = data.batch(data.valid.slice(i, i + 500));
-      const logits = model.forward(batch.src, decoderInput(batch.tgt));
-      const loss = sequenceToSequenceLoss(logits, batch.tgt, { labelSmoothing: config.training.labelSmoothing, smoothing: config.training.smoothing, ignoreIndex: data.tgtVocab.padId, reduction: 'sum' });
-      total += loss.item();
-      tokens += batch.numTargetTokens;
-    }
-    model.train(wasTraining);
-    return total / tokens;
-  });
+function paramNorm(params: readonly Tensor[]): number {
+  return noGrad(() => utils.totalNorm(params));
 }
 
-export function train(input: TrainConfigInput | TrainConfig, hooks: TrainHooks = {}): TrainResult {
-  const config = parseTrainConfig(input);
-  const emit = hooks.onEvent ?? (() => undefined);
+/** How long the main phase runs, in optimizer steps, and which limit decides it. */
+function plannedSteps(config: TrainConfig, loader: StepLoader): { steps: number; limit: string } {
   const t = config.training;
-  const data = new NumbersToWords({
-    minDigits: config.data.minDigits,
-    maxDigits: config.data.maxDigits,
-    validSize: config.data.validSize,
-    testSize: config.data.testSize,
-    trainSize: config.data.trainSize,
-    seed: config.data.seed,
-  });
+  const perEpoch = loader.stepsPerEpoch();
+  const byEpochs = t.maxEpochs !== null && perEpoch !== null ? Math.max(1, Math.ceil(t.maxEpochs * perEpoch)) : null;
+  if (t.maxSteps !== null && (byEpochs === null || t.maxSteps <= byEpochs)) return { steps: t.maxSteps, limit: `reached training.maxSteps (${t.maxSteps})` };
+  return { steps: byEpochs!, limit: `reached training.maxEpochs (${t.maxEpochs}: ${byEpochs} steps of ${perEpoch})` };
+}
+
+/** Trains as the config says; see TrainOptions for the output directory, resume and interruption. */
+export async function train(input: TrainConfigInput | TrainConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const config = parseTrainConfig(input);
+  const t = config.training;
+  const emit = options.onEvent ?? (() => undefined);
+  // the output directory is checked before any work, so a bad --out fails at once
+  const run = options.out ? RunDir.open(options.out, { resume: options.resume, overwrite: options.overwrite }) : null;
+  const task = createTask(config);
+  const log = (e: TrainEvent) => {
+    run?.log(e.type === 'start' ? { ...e, config: undefined } : e);
+    emit(e);
+  };
+
   manualSeed(config.seed);
-  const model = buildModel(config, data);
-  const sampler = new Generator(config.seed + 1);
+  const model = task.buildModel();
+  const params = model.parameters();
   const optimizer = buildOptimizer(config, model);
-  const scheduler = new LRScheduler(optimizer as SchedulableOptimizer, config.schedule, { context: { totalSteps: t.maxSteps } });
-  emit({ type: 'start', config, parameters: model.numParameters(), trainable: model.numParameters({ trainableOnly: true }) });
+  const loader = task.createLoader();
+  const plan = plannedSteps(config, loader);
+  checkScheduleLength(config.schedule, plan.steps, t.maxSteps !== null ? 'training.maxSteps' : 'training.maxEpochs');
+  const finetuneSteps = config.finetune?.steps ?? 0;
+  const totalSteps = plan.steps + finetuneSteps;
+  const scheduler: TrainScheduler | null = buildScheduler(config, optimizer, plan.steps);
+  const stepScheduler = scheduler && 'lrAt' in scheduler ? scheduler : null;
+
+  let state: TrainState = { ...initialState(), loader: loader.state(), rng: { global: getRngState() }, optimizer: optimizer.stateDict(), scheduler: scheduler?.stateDict() ?? null };
+  let resumedFrom: number | null = null;
+  if (options.resume && run) {
+    const steps = listCheckpoints(run.path);
+    if (steps.length === 0) throw new AnnealError(`${run.path} has no checkpoint to resume from (checkpoints are written every training.checkpointEvery steps, or at each evaluation)`);
+    const ck = loadCheckpoint(run.path, steps[steps.length - 1]!);
+    model.loadStateDict(ck.weights);
+    optimizer.loadStateDict(ck.state.optimizer as never);
+    if (scheduler && ck.state.scheduler) scheduler.loadStateDict(ck.state.scheduler as never);
+    loader.loadState(ck.state.loader);
+    setRngState(ck.state.rng.global!);
+    state = ck.state;
+    resumedFrom = state.step;
+    run.truncateMetrics(state.step);
+  }
+  run?.writeRunInfo(config, config.seed, options.resume ? run.readRunInfo() : null, resumedFrom);
+  log({
+    type: 'start', step: state.step, config, description: task.describe(model), parameters: model.numParameters(), trainable: model.numParameters({ trainableOnly: true }),
+    totalSteps, backend: getBackend().name, resumedFrom,
+  });
+  const warning = scheduleWarning(config.schedule, plan.steps);
+  if (warning && resumedFrom === null) log({ type: 'warning', step: 0, message: warning });
+
+  const finetune = config.finetune;
+  const enterFinetune = () => {
+    state.phase = 'finetune';
+    state.phaseStep = 0;
+    if (finetune!.dropout !== undefined) setDropout(model, finetune!.dropout);
+    for (const g of optimizer.paramGroups) g.lr = finetune!.lr;
+  };
+  if (state.phase === 'finetune') {
+    if (finetune!.dropout !== undefined) setDropout(model, finetune!.dropout);
+    for (const g of optimizer.paramGroups) g.lr = finetune!.lr;
+  }
 
   const started = performance.now();
+  const elapsed = () => state.elapsedSeconds + (performance.now() - started) / 1000;
   let trainMs = 0;
-  let windowTokens = 0;
-  let windowMs = 0;
-  let step = 0;
-  let stopReason = 'reached training.maxSteps';
+  let padding = 0;
+  let positions = 0;
+  let bestWeights: Record<string, Tensor> | null = null;
+  let stopReason: string | null = null;
+  let lastEvalStep = state.history[state.history.length - 1]?.step ?? -1;
+  let interrupted = false;
+
+  const checkpoint = () => {
+    if (!run) return;
+    state.loader = loader.state();
+    state.rng = { global: getRngState() };
+    state.optimizer = optimizer.stateDict();
+    state.scheduler = scheduler?.stateDict() ?? null;
+    const stateToSave = { ...state, elapsedSeconds: elapsed() };
+    const path = saveCheckpoint(run.path, stateToSave, model.stateDict(), t.keepCheckpoints);
+    log({ type: 'checkpoint', step: state.step, path });
+  };
+
+  const evaluate = (): EvalRecord | null => {
+    const r = task.evaluate(model, 'valid');
+    lastEvalStep = state.step;
+    if (!r) return null;
+    const record: EvalRecord = { step: state.step, loss: r.loss, perplexity: r.perplexity, tokenAccuracy: r.tokenAccuracy, metrics: r.metrics };
+    const isBest = improves(r.loss, state.best?.loss ?? null, 0);
+    state.history.push(record);
+    if (improves(r.loss, state.best?.loss ?? null, t.minDelta)) state.sinceBest = 0;
+    else state.sinceBest++;
+    if (isBest) {
+      state.best = record;
+      if (t.saveModel === 'best') bestWeights = snapshot(model);
+    }
+    log({ type: 'eval', step: state.step, split: 'valid', loss: r.loss, perplexity: r.perplexity, tokenAccuracy: r.tokenAccuracy, ...r.metrics, best: isBest, elapsedSeconds: elapsed() });
+    if (scheduler && !stepScheduler) (scheduler as { step(metric: number): void }).step(r.loss);
+    return record;
+  };
+
   model.train();
-  while (step < t.maxSteps) {
+  for (;;) {
+    // ---- limits, then the phase change ------------------------------------------------------
+    if (state.phase === 'main') stopReason = state.phaseStep >= plan.steps ? plan.limit : stopReason;
+    else if (state.phaseStep >= finetune!.steps) stopReason = `finished fine-tuning (finetune.steps ${finetune!.steps})`;
+    if (stopReason === null && t.maxTime !== null && elapsed() >= t.maxTime) stopReason = `reached training.maxTime (${t.maxTime} s)`;
+    if (stopReason !== null && state.phase === 'main' && finetune && !stopReason.startsWith('reached training.maxTime')) {
+      enterFinetune();
+      log({ type: 'phase', step: state.step, phase: 'finetune', lr: finetune.lr, dropout: finetune.dropout ?? null });
+      stopReason = null;
+      continue;
+    }
+    if (stopReason !== null) break;
+
+    // ---- one optimizer step -----------------------------------------------------------------
     const stepStart = performance.now();
-    const batch = data.batch(data.sampleTrain(t.batchSize, sampler));
-    const logits = model.forward(batch.src, decoderInput(batch.tgt));
-    const loss = sequenceToSequenceLoss(logits, batch.tgt, { labelSmoothing: t.labelSmoothing, smoothing: t.smoothing, ignoreIndex: data.tgtVocab.padId });
-    optimizer.zeroGrad();
-    loss.backward();
-    const gradNorm = t.clipGradNorm === null ? nn.utils.totalNorm(model.parameters().flatMap((p) => (p.grad ? [p.grad] : []))) : nn.utils.clipGradNorm(model.parameters(), t.clipGradNorm);
+    const micro: Batch[] = loader.nextStep();
+    const tokens = micro.reduce((n, b) => n + b.targetTokens, 0);
+    let lossSum = 0;
+    for (const batch of micro) {
+      const sum = task.loss(model, batch);
+      const value = sum.item();
+      if (!Number.isFinite(value)) throw diverged(state.step + 1, `the loss is ${value}`, config, log, elapsed());
+      lossSum += value;
+      // normalised by the whole step's target tokens, so accumulation equals one large batch
+      sum.div(tokens).backward();
+      padding += batch.padding;
+      positions += batch.tokens;
+    }
+    // the norm before clipping; a non-finite one stops the run before the optimizer touches the weights
+    const gradNorm = t.clipGradNorm !== null ? utils.clipGradNorm(params, t.clipGradNorm) : noGrad(() => utils.totalNorm(params.flatMap((p) => (p.grad ? [p.grad] : []))));
+    if (!Number.isFinite(gradNorm)) throw diverged(state.step + 1, `the gradient norm is ${gradNorm}`, config, log, elapsed());
     const lr = optimizer.paramGroups[0]!.lr ?? NaN;
     optimizer.step();
-    scheduler.step();
-    step++;
+    if (stepScheduler && state.phase === 'main') stepScheduler.step();
+    optimizer.zeroGrad();
+    state.step++;
+    state.phaseStep++;
+    state.tokens += tokens;
+    state.epoch = loader.epochs();
     const ms = performance.now() - stepStart;
     trainMs += ms;
-    windowMs += ms;
-    windowTokens += batch.numTargetTokens;
-    if (step % t.logEvery === 0 || step === t.maxSteps) {
-      const acc = tokenAccuracy(logits, batch.tgt.narrow(1, 1, batch.tgt.shape[1]! - 1), { ignoreIndex: data.tgtVocab.padId });
-      emit({
-        type: 'step', step, maxSteps: t.maxSteps, loss: loss.item(), tokenAccuracy: acc.accuracy, lr, gradNorm,
-        tokensPerSecond: windowTokens / (windowMs / 1000), elapsedSeconds: (performance.now() - started) / 1000,
-      });
-      windowTokens = 0;
-      windowMs = 0;
+    const loss = lossSum / tokens;
+    if (t.convergence) {
+      state.recentLosses.push(loss);
+      if (state.recentLosses.length > 2 * t.convergence.window) state.recentLosses.shift();
     }
-    if (data.valid.length > 0 && (step % t.evalEvery === 0 || step === t.maxSteps)) {
-      const valid = exactMatch(model, data, data.valid);
-      emit({ type: 'eval', step, split: 'valid', loss: validationLoss(model, data, config), exactMatch: valid.exactMatch, elapsedSeconds: (performance.now() - started) / 1000 });
-      if (t.targetExactMatch !== null && valid.exactMatch >= t.targetExactMatch) {
-        stopReason = `validation exact match ${valid.exactMatch} reached the target ${t.targetExactMatch}`;
-        break;
-      }
+    const stepPadding = micro.reduce((n, b) => n + b.padding, 0) / micro.reduce((n, b) => n + b.tokens, 0);
+    log({
+      type: 'step', step: state.step, totalSteps, phase: state.phase, epoch: state.epoch, loss, lr, gradNorm, paramNorm: paramNorm(params),
+      tokensPerSecond: tokens / (ms / 1000), paddingRatio: stepPadding, elapsedSeconds: elapsed(),
+    });
+
+    // ---- evaluation, checkpoints, stopping rules --------------------------------------------
+    const evalDue = state.step % t.evalEvery === 0;
+    let record: EvalRecord | null = null;
+    if (evalDue) record = evaluate();
+    const newBest = record !== null && state.best === record;
+    if (run && ((t.checkpointEvery === null ? evalDue : state.step % t.checkpointEvery === 0) || newBest)) checkpoint();
+    if (state.phase === 'main') {
+      if (record) stopReason = earlyStopping(state.history, t.patience, t.minDelta) ?? targetReached(state.history, t);
+      stopReason ??= converged(state.recentLosses, t.convergence);
+    }
+    if (options.signal?.aborted) {
+      interrupted = true;
+      stopReason = 'interrupted';
+      checkpoint();
+      break;
+    }
+    // let signal handlers run between steps
+    await new Promise<void>((r) => setImmediate(r));
+  }
+
+  if (!interrupted) {
+    if (lastEvalStep !== state.step) evaluate();
+    checkpoint();
+  }
+  const paddingRatio = positions ? padding / positions : 0;
+  const useBest = t.saveModel === 'best' && bestWeights !== null;
+  if (useBest) model.loadStateDict(bestWeights!);
+  let test: EvalResult | null = null;
+  let samples: Sample[] = [];
+  if (!interrupted) {
+    test = task.evaluate(model, 'test');
+    if (test) log({ type: 'eval', step: state.step, split: 'test', loss: test.loss, perplexity: test.perplexity, tokenAccuracy: test.tokenAccuracy, ...test.metrics, best: false, elapsedSeconds: elapsed() });
+    samples = task.samples(model, t.samples);
+    if (run) {
+      const saved = task.savedConfig(model);
+      saveModelDir(
+        join(run.path, MODEL_DIR),
+        {
+          config: { ...saved, training: { steps: state.step, seed: config.seed, model: useBest ? 'best' : 'final', bestStep: state.best?.step ?? null, validation: state.history[state.history.length - 1] ?? null, test, stopReason } },
+          weights: model.stateDict(),
+          files: task.artifacts(),
+        },
+        options.modelDirWrite,
+      );
     }
   }
-  const elapsedSeconds = (performance.now() - started) / 1000;
-  emit({ type: 'end', steps: step, elapsedSeconds, stopReason });
-  const test = exactMatch(model, data, data.test);
-  const shown = data.test.slice(0, t.samples);
-  const outputs = translateNumbers(model, data, shown);
-  const samples = shown.map((n, i) => ({ input: n, output: outputs[i]!, expected: data.tgtVocab.decode(data.encodeTarget(n)).join(' ') }));
-  return { config, model, data, steps: step, trainSeconds: trainMs / 1000, elapsedSeconds, test, samples };
+  log({ type: 'end', step: state.step, epoch: state.epoch, stopReason: stopReason!, elapsedSeconds: elapsed(), trainSeconds: trainMs / 1000, paddingRatio, model: interrupted ? null : useBest ? 'best' : 'final' });
+  return {
+    config, task, model, steps: state.step, stopReason: stopReason!, trainSeconds: trainMs / 1000, elapsedSeconds: (performance.now() - started) / 1000,
+    history: state.history, best: state.best, test, samples, interrupted,
+  };
+}
+
+function snapshot(model: Module): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(model.stateDict())) out[k] = v.clone().detach();
+  return out;
+}
+
+function diverged(step: number, what: string, config: TrainConfig, log: (e: TrainEvent) => void, elapsedSeconds: number): DivergenceError {
+  const lr = config.optimizer.lr;
+  const clip = config.training.clipGradNorm;
+  const message =
+    `training diverged at step ${step}: ${what}. Try a lower learning rate (optimizer.lr is ${lr}), a longer warmup (schedule.warmupSteps)` +
+    (clip === null ? ', or gradient clipping (training.clipGradNorm, e.g. 1.0)' : `, or tighter clipping (training.clipGradNorm is ${clip})`) +
+    '; the last checkpoint was left as it was';
+  log({ type: 'end', step, epoch: 0, stopReason: `diverged: ${what}`, elapsedSeconds, trainSeconds: 0, paddingRatio: 0, model: null });
+  return new DivergenceError(step, message);
 }

@@ -17,20 +17,20 @@ writeFileSync(configPath, JSON.stringify({
   model: { dModel: 32, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 64 },
   training: { maxSteps: 400, batchSize: 32, evalEvery: 400, samples: 3 },
 }));
-const modelDir = join(dir, 'model');
+const modelDir = join(dir, 'run');
 const trained = run(['train', configPath, '--out', modelDir, '--json']);
 
-test('train --json prints events and a result, and --out writes safetensors + config.json', () => {
+test('train --json prints events and a result, and --out writes the model directory OUT/model', () => {
   assert.equal(trained.status, 0, trained.stderr);
-  const lines = trained.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; test?: { exactMatch: number } });
+  const lines = trained.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; test?: { metrics: { exactMatch: number } } });
   assert.equal(lines[0]!.type, 'start');
   assert.ok(lines.some((l) => l.type === 'step'));
   const result = lines.at(-1)!;
   assert.equal(result.type, 'result');
-  assert.ok(result.test!.exactMatch >= 0.95);
-  assert.ok(existsSync(join(modelDir, 'model.safetensors')));
-  const saved = JSON.parse(readFileSync(join(modelDir, 'config.json'), 'utf8')) as { format: string; data: { maxDigits: number } };
-  assert.equal(saved.format, 'anneal.seq2seq');
+  assert.ok(result.test!.metrics.exactMatch >= 0.95);
+  assert.ok(existsSync(join(modelDir, 'model', 'model.safetensors')));
+  const saved = JSON.parse(readFileSync(join(modelDir, 'model', 'config.json'), 'utf8')) as { format: string; data: { maxDigits: number } };
+  assert.equal(saved.format, 'anneal.model');
   assert.equal(saved.data.maxDigits, 4);
 });
 

@@ -4,7 +4,7 @@ import { ConfigError, train } from 'anneal';
 
 test('an empty config gets the defaults of the built-in example', () => {
   const c = train.parseTrainConfig({});
-  assert.equal(c.data.task, 'numbers-to-words');
+  assert.equal(c.task, 'numbers-to-words');
   assert.equal(c.optimizer.name, 'adamw');
   assert.equal(c.training.labelSmoothing, 0.1);
   assert.equal(c.training.clipGradNorm, 1);

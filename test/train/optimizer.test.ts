@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { data, optim, train } from 'anneal';
-
-const numbers = new data.NumbersToWords({ maxDigits: 3, validSize: 10, testSize: 10 });
+import { optim, train } from 'anneal';
 
 test('the config picks each optimizer, over weight-decay groups that exempt biases, norms and positions', () => {
   const expected = { adamw: optim.AdamW, adam: optim.Adam, sgd: optim.SGD, adafactor: optim.Adafactor } as const;
   for (const [name, cls] of Object.entries(expected)) {
-    const config = train.parseTrainConfig({ optimizer: { name, lr: 0.01, weightDecay: 0.05, momentum: name === 'sgd' ? 0.9 : 0 } });
-    const model = train.buildModel(config, numbers);
+    const config = train.parseTrainConfig({ data: { maxDigits: 3, validSize: 10, testSize: 10 }, optimizer: { name, lr: 0.01, weightDecay: 0.05, momentum: name === 'sgd' ? 0.9 : 0 } });
+    const model = train.createTask(config).buildModel();
     const opt = train.buildOptimizer(config, model);
     assert.ok(opt instanceof cls, name);
     assert.equal(opt.paramGroups.length, 2);
@@ -22,10 +20,10 @@ test('the config picks each optimizer, over weight-decay groups that exempt bias
   }
 });
 
-test('training runs with SGD and with Adafactor from the config', () => {
+test('training runs with SGD and with Adafactor from the config', async () => {
   for (const [name, lr] of [['sgd', 0.05], ['adafactor', 0.01]] as const) {
     const losses: number[] = [];
-    train.train(
+    await train.train(
       {
         data: { maxDigits: 3, validSize: 0, testSize: 20 },
         model: { dModel: 16, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 32 },
