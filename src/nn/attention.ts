@@ -3,7 +3,7 @@
  * parameter layout (packed inProjWeight [3E, E], outProj) and mask conventions: a boolean mask is
  * true where attention is NOT allowed, a float mask is added to the scores.
  */
-import { dropout, full, linear, Tensor, where, type Generator } from '../tensor/index.js';
+import { cat, dropout, full, linear, Tensor, where, type Generator } from '../tensor/index.js';
 import { ShapeError } from '../tensor/shape.js';
 import * as init from './init.js';
 import { Linear } from './layers.js';
@@ -20,6 +20,30 @@ export function causalMask(size: number): Tensor {
 /** Turns a boolean "not allowed" mask into an additive float one (0 / -inf); float masks pass through. */
 export function toAdditiveMask(mask: Tensor): Tensor {
   return mask.dtype === 'float32' ? mask : where(mask, -Infinity, 0);
+}
+
+/**
+ * Keys and values of the positions an attention layer has already seen, [B, H, L, dh] each, so
+ * incremental decoding projects only the new positions (a KV cache). For cross-attention the cache
+ * holds the projected memory, computed once.
+ */
+export interface KVCache {
+  key: Tensor | null;
+  value: Tensor | null;
+}
+
+/** An empty cache per layer. */
+export function emptyKVCache(): KVCache {
+  return { key: null, value: null };
+}
+
+/** [T, past + T] additive mask: query i (at position past + i) sees keys 0..past + i. */
+export function offsetCausalMask(tgtLen: number, past: number): Tensor {
+  const S = past + tgtLen;
+  const t = full([tgtLen, S], 0);
+  const s = t.storage as Float32Array;
+  for (let i = 0; i < tgtLen; i++) for (let j = past + i + 1; j < S; j++) s[i * S + j] = -Infinity;
+  return t;
 }
 
 /**
@@ -112,6 +136,12 @@ export interface AttentionCallOptions {
   needWeights?: boolean;
   /** Average the returned weights over heads (PyTorch's default true). */
   averageAttnWeights?: boolean;
+  /**
+   * Incremental decoding: self-attention appends the new positions' keys and values to the cache
+   * and attends over all of them (causal by position); cross-attention projects the memory on the
+   * first call and reuses it after.
+   */
+  cache?: KVCache;
 }
 
 export class MultiheadAttention extends Module {
@@ -188,6 +218,31 @@ export class MultiheadAttention extends Module {
     const [B, T] = query.shape as [number, number];
     const S = key.shape[1]!;
     let q: Tensor, k: Tensor, v: Tensor;
+    const cache = options.cache;
+    if (cache && (query !== key || key !== value)) {
+      // cross-attention: the memory does not change while decoding
+      q = this.splitHeads(this.project(query, 0, 1));
+      if (!cache.key || !cache.value) {
+        const kv = this.project(key, 1, 2);
+        cache.key = this.splitHeads(kv.narrow(2, 0, E)).contiguous();
+        cache.value = this.splitHeads(kv.narrow(2, E, E)).contiguous();
+      }
+      const mask = mergeMasks(B, this.numHeads, T, cache.key.shape[2]!, options.attnMask, options.keyPaddingMask, false);
+      return this.finish(q, cache.key, cache.value, mask, B, T, options);
+    }
+    if (cache) {
+      const qkv = this.project(query, 0, 3);
+      q = this.splitHeads(qkv.narrow(2, 0, E));
+      const kNew = this.splitHeads(qkv.narrow(2, E, E));
+      const vNew = this.splitHeads(qkv.narrow(2, 2 * E, E));
+      const past = cache.key ? cache.key.shape[2]! : 0;
+      cache.key = cache.key ? cat([cache.key, kNew], 2) : kNew.contiguous();
+      cache.value = cache.value ? cat([cache.value, vNew], 2) : vNew.contiguous();
+      const causal = options.isCausal && !options.attnMask && T > 1 ? offsetCausalMask(T, past) : null;
+      let mask = mergeMasks(B, this.numHeads, T, past + T, options.attnMask, options.keyPaddingMask, false);
+      if (causal) mask = mask ? mask.add(causal) : causal;
+      return this.finish(q, cache.key, cache.value, mask, B, T, options);
+    }
     if (query === key && key === value) {
       // self-attention: one product for q, k and v
       const qkv = this.project(query, 0, 3);
@@ -200,7 +255,13 @@ export class MultiheadAttention extends Module {
       [q, k, v] = [this.project(query, 0, 1), this.project(key, 1, 1), this.project(value, 2, 1)];
     }
     const mask = mergeMasks(B, this.numHeads, T, S, options.attnMask, options.keyPaddingMask, options.isCausal);
-    const [heads, weights] = attention(this.splitHeads(q), this.splitHeads(k), this.splitHeads(v), {
+    return this.finish(this.splitHeads(q), this.splitHeads(k), this.splitHeads(v), mask, B, T, options);
+  }
+
+  /** Attention over per-head q [B, H, T, dh], k and v [B, H, S, dh], then the output projection. */
+  private finish(q: Tensor, k: Tensor, v: Tensor, mask: Tensor | null, B: number, T: number, options: AttentionCallOptions): [Tensor, Tensor | null] {
+    const E = this.embedDim;
+    const [heads, weights] = attention(q, k, v, {
       mask,
       dropoutP: this.dropoutP,
       training: this.training,

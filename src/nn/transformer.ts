@@ -5,7 +5,7 @@
  * block (`activationDropout`); the last two default to `dropout` as in PyTorch, which uses one rate.
  */
 import type { Generator, Tensor } from '../tensor/index.js';
-import { causalMask, MultiheadAttention } from './attention.js';
+import { causalMask, emptyKVCache, MultiheadAttention, type KVCache } from './attention.js';
 import * as init from './init.js';
 import { Dropout, LayerNorm, Linear } from './layers.js';
 import { Module, ModuleList } from './module.js';
@@ -94,8 +94,8 @@ export class TransformerEncoderLayer extends Module {
     resetLayer(this);
   }
 
-  private selfAttentionBlock(x: Tensor, mask?: Tensor | null, keyPaddingMask?: Tensor | null, isCausal?: boolean): Tensor {
-    const [out] = this.selfAttn.forward(x, x, x, { attnMask: mask, keyPaddingMask, isCausal, needWeights: false });
+  private selfAttentionBlock(x: Tensor, mask?: Tensor | null, keyPaddingMask?: Tensor | null, isCausal?: boolean, cache?: KVCache): Tensor {
+    const [out] = this.selfAttn.forward(x, x, x, { attnMask: mask, keyPaddingMask, isCausal, needWeights: false, cache });
     return this.dropout1.forward(out);
   }
 
@@ -103,13 +103,15 @@ export class TransformerEncoderLayer extends Module {
     return this.dropout2.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
   }
 
-  forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean } = {}): Tensor {
+  /** With a cache (causal decoding), src holds only the new positions; earlier ones come from the cache. */
+  forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean; cache?: KVCache } = {}): Tensor {
     let x = src;
+    const o = options;
     if (this.normFirst) {
-      x = x.add(this.selfAttentionBlock(this.norm1.forward(x), options.srcMask, options.srcKeyPaddingMask, options.isCausal));
+      x = x.add(this.selfAttentionBlock(this.norm1.forward(x), o.srcMask, o.srcKeyPaddingMask, o.isCausal, o.cache));
       x = x.add(this.feedForwardBlock(this.norm2.forward(x)));
     } else {
-      x = this.norm1.forward(x.add(this.selfAttentionBlock(x, options.srcMask, options.srcKeyPaddingMask, options.isCausal)));
+      x = this.norm1.forward(x.add(this.selfAttentionBlock(x, o.srcMask, o.srcKeyPaddingMask, o.isCausal, o.cache)));
       x = this.norm2.forward(x.add(this.feedForwardBlock(x)));
     }
     return x;
@@ -123,6 +125,16 @@ export interface DecoderCallOptions {
   memoryKeyPaddingMask?: Tensor | null;
   /** Use a causal mask on the target when tgtMask is not given. */
   tgtIsCausal?: boolean;
+}
+
+/** A decoder layer's caches for incremental decoding: its self-attention and its (fixed) cross-attention. */
+export interface DecoderLayerCache {
+  self: KVCache;
+  cross: KVCache;
+}
+
+export function emptyDecoderCache(layers: number): DecoderLayerCache[] {
+  return Array.from({ length: layers }, () => ({ self: emptyKVCache(), cross: emptyKVCache() }));
 }
 
 export class TransformerDecoderLayer extends Module {
@@ -171,13 +183,13 @@ export class TransformerDecoderLayer extends Module {
     resetLayer(this);
   }
 
-  private selfAttentionBlock(x: Tensor, o: DecoderCallOptions): Tensor {
-    const [out] = this.selfAttn.forward(x, x, x, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false });
+  private selfAttentionBlock(x: Tensor, o: DecoderCallOptions, cache?: DecoderLayerCache): Tensor {
+    const [out] = this.selfAttn.forward(x, x, x, { attnMask: o.tgtMask, keyPaddingMask: o.tgtKeyPaddingMask, isCausal: o.tgtIsCausal, needWeights: false, cache: cache?.self });
     return this.dropout1.forward(out);
   }
 
-  private crossAttentionBlock(x: Tensor, memory: Tensor, o: DecoderCallOptions): Tensor {
-    const [out] = this.multiheadAttn.forward(x, memory, memory, { attnMask: o.memoryMask, keyPaddingMask: o.memoryKeyPaddingMask, needWeights: false });
+  private crossAttentionBlock(x: Tensor, memory: Tensor, o: DecoderCallOptions, cache?: DecoderLayerCache): Tensor {
+    const [out] = this.multiheadAttn.forward(x, memory, memory, { attnMask: o.memoryMask, keyPaddingMask: o.memoryKeyPaddingMask, needWeights: false, cache: cache?.cross });
     return this.dropout2.forward(out);
   }
 
@@ -185,15 +197,17 @@ export class TransformerDecoderLayer extends Module {
     return this.dropout3.forward(feedForward(x, this.linear1, this.linear2, this.dropout, this.activation));
   }
 
-  forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
+  /** With a cache (incremental decoding), tgt holds only the new positions. */
+  forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions & { cache?: DecoderLayerCache } = {}): Tensor {
     let x = tgt;
+    const c = options.cache;
     if (this.normFirst) {
-      x = x.add(this.selfAttentionBlock(this.norm1.forward(x), options));
-      x = x.add(this.crossAttentionBlock(this.norm2.forward(x), memory, options));
+      x = x.add(this.selfAttentionBlock(this.norm1.forward(x), options, c));
+      x = x.add(this.crossAttentionBlock(this.norm2.forward(x), memory, options, c));
       x = x.add(this.feedForwardBlock(this.norm3.forward(x)));
     } else {
-      x = this.norm1.forward(x.add(this.selfAttentionBlock(x, options)));
-      x = this.norm2.forward(x.add(this.crossAttentionBlock(x, memory, options)));
+      x = this.norm1.forward(x.add(this.selfAttentionBlock(x, options, c)));
+      x = this.norm2.forward(x.add(this.crossAttentionBlock(x, memory, options, c)));
       x = this.norm3.forward(x.add(this.feedForwardBlock(x)));
     }
     return x;
@@ -229,9 +243,11 @@ export class TransformerDecoder extends Module {
     this.norm = norm;
   }
 
-  forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions = {}): Tensor {
+  /** `cache` holds one DecoderLayerCache per layer for incremental decoding (emptyDecoderCache). */
+  forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions & { cache?: DecoderLayerCache[] } = {}): Tensor {
     let x = tgt;
-    for (const layer of this.layers) x = layer.forward(x, memory, options);
+    let i = 0;
+    for (const layer of this.layers) x = layer.forward(x, memory, { ...options, cache: options.cache?.[i++] });
     return this.norm ? this.norm.forward(x) : x;
   }
 }

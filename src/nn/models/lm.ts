@@ -8,6 +8,7 @@ import * as init from '../init.js';
 import { Dropout, Embedding, LayerNorm, Linear } from '../layers.js';
 import { Module, ModuleList, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
+import { emptyKVCache, type KVCache } from '../attention.js';
 import { TransformerEncoderLayer } from '../transformer.js';
 import type { TransformerModelOptions } from './options.js';
 
@@ -68,32 +69,53 @@ export class TransformerLM extends Module {
     }
   }
 
-  /** Token ids [B, T] -> next-token logits [B, T, vocab], each position seeing only itself and earlier ones. */
-  forward(ids: Tensor, options: { keyPaddingMask?: Tensor | null; positionOffset?: number } = {}): Tensor {
+  /**
+   * Token ids [B, T] -> next-token logits [B, T, vocab], each position seeing only itself and earlier
+   * ones. With `cache` (one KVCache per layer, from emptyCache()), ids are the positions after those
+   * already cached: each step of generation then costs one position, not the whole prefix.
+   */
+  forward(ids: Tensor, options: { keyPaddingMask?: Tensor | null; positionOffset?: number; cache?: KVCache[] } = {}): Tensor {
     const T = ids.shape[1]!;
+    const cached = options.cache?.[0]?.key?.shape[2] ?? 0;
     let x = this.tokEmbed.forward(ids);
     if (this.options.scaleEmbeddings) x = x.mul(Math.sqrt(this.dModel));
-    x = this.embedDropout.forward(x.add(this.positions.forward(T, options.positionOffset ?? 0)));
-    for (const layer of this.layers) x = layer.forward(x, { isCausal: true, srcKeyPaddingMask: options.keyPaddingMask });
+    x = this.embedDropout.forward(x.add(this.positions.forward(T, options.positionOffset ?? cached)));
+    let i = 0;
+    for (const layer of this.layers) x = layer.forward(x, { isCausal: true, srcKeyPaddingMask: options.keyPaddingMask, cache: options.cache?.[i++] });
     if (this.norm) x = this.norm.forward(x);
     return this.head ? this.head.forward(x) : linear(x, this.tokEmbed.weight as Parameter);
   }
 
+  /** An empty KV cache, one per layer, for incremental decoding. */
+  emptyCache(): KVCache[] {
+    return Array.from({ length: this.layers.length }, () => emptyKVCache());
+  }
+
   /**
    * Extends prompts [B, T0] by maxNewTokens tokens, sampling from softmax(logits / temperature)
-   * restricted to the topK most likely (greedy when temperature is 0). Contexts longer than maxLen
-   * keep their last maxLen tokens.
+   * restricted to the topK most likely (greedy when temperature is 0). A KV cache (useCache, the
+   * default) makes each new token cost one position while the context fits in maxLen; past maxLen
+   * the context slides, keeping its last maxLen tokens, and each token recomputes that window (as
+   * without the cache, since learned positions shift).
    */
-  generate(prompt: Tensor, options: { maxNewTokens: number; temperature?: number; topK?: number; generator?: Generator }): Tensor {
+  generate(prompt: Tensor, options: { maxNewTokens: number; temperature?: number; topK?: number; generator?: Generator; useCache?: boolean }): Tensor {
     const wasTraining = this.training;
     this.eval();
     try {
       return noGrad(() => {
         let ids = prompt;
         const temperature = options.temperature ?? 1;
+        let cache = options.useCache === false ? null : this.emptyCache();
         for (let i = 0; i < options.maxNewTokens; i++) {
-          const context = ids.shape[1]! > this.maxLen ? ids.narrow(1, ids.shape[1]! - this.maxLen, this.maxLen) : ids;
-          const logits = this.forward(context).select(1, -1);
+          let logits: Tensor;
+          if (cache && ids.shape[1]! <= this.maxLen) {
+            const done = cache[0]!.key?.shape[2] ?? 0;
+            logits = this.forward(ids.narrow(1, done, ids.shape[1]! - done), { cache }).select(1, -1);
+          } else {
+            cache = null;
+            const context = ids.shape[1]! > this.maxLen ? ids.narrow(1, ids.shape[1]! - this.maxLen, this.maxLen) : ids;
+            logits = this.forward(context).select(1, -1);
+          }
           let next: Tensor;
           if (temperature === 0) next = logits.argmax(-1, true);
           else {

@@ -8,7 +8,7 @@ import * as init from '../init.js';
 import { Dropout, Embedding, Linear } from '../layers.js';
 import { Module, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
-import { Transformer } from '../transformer.js';
+import { emptyDecoderCache, Transformer, type DecoderLayerCache } from '../transformer.js';
 import type { TransformerModelOptions } from './options.js';
 
 export interface Seq2SeqOptions extends TransformerModelOptions {
@@ -82,8 +82,8 @@ export class TransformerSeq2Seq extends Module {
     }
   }
 
-  private embed(table: Embedding, ids: Tensor): Tensor {
-    const x = table.forward(ids).mul(Math.sqrt(this.dModel)).add(this.positions.forward(ids.shape[1]!));
+  private embed(table: Embedding, ids: Tensor, offset = 0): Tensor {
+    const x = table.forward(ids).mul(Math.sqrt(this.dModel)).add(this.positions.forward(ids.shape[1]!, offset));
     return this.embedDropout.forward(x);
   }
 
@@ -97,14 +97,20 @@ export class TransformerSeq2Seq extends Module {
     return this.core.encoder.forward(this.embed(this.srcEmbed, src), { srcKeyPaddingMask: mask });
   }
 
-  /** Decoder input ids [B, T] attending causally to themselves and to memory -> logits [B, T, tgtVocab]. */
-  decode(memory: Tensor, src: Tensor, tgtIn: Tensor, masks: Seq2SeqMasks = {}): Tensor {
+  /**
+   * Decoder input ids [B, T] attending causally to themselves and to memory -> logits [B, T, tgtVocab].
+   * With `cache` (emptyDecoderCache), tgtIn holds only the positions after those already decoded,
+   * and the target is taken to have no padding.
+   */
+  decode(memory: Tensor, src: Tensor, tgtIn: Tensor, masks: Seq2SeqMasks = {}, cache?: DecoderLayerCache[]): Tensor {
     const srcMask = masks.srcKeyPaddingMask === undefined ? this.paddingMask(src, this.options.srcPaddingIdx) : masks.srcKeyPaddingMask;
-    const tgtMask = masks.tgtKeyPaddingMask === undefined ? this.paddingMask(tgtIn, this.options.tgtPaddingIdx) : masks.tgtKeyPaddingMask;
-    const h = this.core.decoder.forward(this.embed(this.tgtEmbed, tgtIn), memory, {
+    const tgtMask = cache ? null : masks.tgtKeyPaddingMask === undefined ? this.paddingMask(tgtIn, this.options.tgtPaddingIdx) : masks.tgtKeyPaddingMask;
+    const offset = cache?.[0]?.self.key?.shape[2] ?? 0;
+    const h = this.core.decoder.forward(this.embed(this.tgtEmbed, tgtIn, offset), memory, {
       tgtIsCausal: true,
       tgtKeyPaddingMask: tgtMask,
       memoryKeyPaddingMask: srcMask,
+      cache,
     });
     return this.project(h);
   }
@@ -123,7 +129,7 @@ export class TransformerSeq2Seq extends Module {
    * has produced eosIdx or maxLen tokens. Returns the generated ids [B, <= maxLen] after <sos>,
    * rows that finished early padded with eosIdx.
    */
-  greedyDecode(src: Tensor, options: { sosIdx: number; eosIdx: number; maxLen: number }): Tensor {
+  greedyDecode(src: Tensor, options: { sosIdx: number; eosIdx: number; maxLen: number; useCache?: boolean }): Tensor {
     const wasTraining = this.training;
     this.eval();
     try {
@@ -132,8 +138,10 @@ export class TransformerSeq2Seq extends Module {
         const memory = this.encode(src);
         let ys = full([B, 1], options.sosIdx, { dtype: 'int32' });
         const done = new Uint8Array(B);
+        // a KV cache makes each step cost one position instead of the whole prefix
+        const cache = options.useCache === false ? undefined : emptyDecoderCache(this.core.decoder.layers.length);
         for (let step = 0; step < options.maxLen; step++) {
-          const logits = this.decode(memory, src, ys);
+          const logits = cache ? this.decode(memory, src, ys.narrow(1, step, 1), {}, cache) : this.decode(memory, src, ys);
           const next = logits.select(1, -1).argmax(-1);
           const nextIds = next.values() as Int32Array;
           for (let b = 0; b < B; b++) {
