@@ -7,7 +7,7 @@
  * and never prints: the CLI decides how they look.
  */
 import { getBackend } from '../backend/index.js';
-import { AnnealError } from '../errors.js';
+import { AnnealError, InputError } from '../errors.js';
 import type { DirWriteOptions } from '../io/index.js';
 import { Dropout, MultiheadAttention, utils, type Module } from '../nn/index.js';
 import { getRngState, manualSeed, noGrad, setRngState, type Tensor } from '../tensor/index.js';
@@ -126,7 +126,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
   let resumedFrom: number | null = null;
   if (options.resume && run) {
     const steps = listCheckpoints(run.path);
-    if (steps.length === 0) throw new AnnealError(`${run.path} has no checkpoint to resume from (checkpoints are written every training.checkpointEvery steps, or at each evaluation)`);
+    if (steps.length === 0) throw new InputError(`${run.path} has no checkpoint to resume from (checkpoints are written every training.checkpointEvery steps, or at each evaluation)`, run.path);
     const ck = loadCheckpoint(run.path, steps[steps.length - 1]!);
     model.loadStateDict(ck.weights);
     optimizer.loadStateDict(ck.state.optimizer as never);

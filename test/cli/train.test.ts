@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../helpers/index.js';
@@ -101,4 +101,65 @@ test('--help exits 0 and lists the commands', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /train/);
   assert.match(r.stdout, /translate/);
+});
+
+test('an --out that cannot be written is named with exit 2 before any training starts', () => {
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'x');
+  for (const out of [join(file, 'sub'), file]) {
+    const r = run(['train', '--out', out, '--json']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.equal(r.stdout, '', 'no training events');
+    assert.ok(r.stderr.includes(out), r.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
+
+test('a directory that already holds a run is not overwritten without --overwrite; --resume needs a run', () => {
+  const again = run(['train', configPath, '--out', modelDir]);
+  assert.equal(again.status, 2);
+  assert.match(again.stderr, /already holds a run .*--resume .*--overwrite/);
+  const none = run(['train', '--resume', join(dir, 'no-run-here')]);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /holds no run to resume/);
+});
+
+test('--set overrides a config field by dotted path and a bad path is named', () => {
+  const out = join(dir, 'set');
+  const r = run(['train', configPath, '--out', out, '--set', 'training.maxSteps=3', '--set', 'training.evalEvery=3', '--set', 'data.testSize=5', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const info = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { config: { training: { maxSteps: number } } };
+  assert.equal(info.config.training.maxSteps, 3);
+  const bad = run(['train', configPath, '--set', 'training.maxStep=3']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /training\.maxStep: unknown field/);
+});
+
+test('divergence exits 1 with one line of advice and no stack trace', () => {
+  const r = run(['train', configPath, '--set', 'optimizer={"name":"sgd","lr":1e7}', '--set', 'schedule={"name":"constant"}', '--set', 'training.clipGradNorm=null', '--quiet']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /^anneal: training diverged at step \d+: .*Try a lower learning rate/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
+test('SIGINT saves a checkpoint after the current step and exits 130; the run then resumes', async () => {
+  const { spawn } = await import('node:child_process');
+  const out = join(dir, 'interrupted');
+  const child = spawn(process.execPath, [cli, 'train', configPath, '--out', out, '--set', 'training.maxSteps=100000', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d));
+  await new Promise<void>((resolve) => child.stdout.on('data', (d: Buffer) => {
+    stdout += d;
+    if (/"type":"step","step":5,/.test(stdout)) resolve();
+  }));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+  assert.equal(code, 130, stderr);
+  const steps = readdirSync(join(out, 'checkpoints'));
+  assert.equal(steps.length, 1);
+  assert.ok(Number(steps[0]!.slice(5)) >= 5);
+  assert.deepEqual(readdirSync(out).filter((e) => e.includes('.tmp-')), []);
+  const resumed = run(['train', '--resume', out, '--set', `training.maxSteps=${Number(steps[0]!.slice(5)) + 2}`, '--set', 'training.evalEvery=1000', '--quiet']);
+  assert.equal(resumed.status, 0, resumed.stderr);
 });

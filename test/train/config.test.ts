@@ -51,3 +51,61 @@ test('the schedule is validated by the schedule registry, with the allowed names
   assert.match(err.field, /^schedule/);
   assert.ok(err.allowed?.includes('cosine'));
 });
+
+test('cross-field rules: betas below 1, Nesterov needs momentum and SGD, held-out sets must fit, digits stay exact', () => {
+  assert.equal(configError({ optimizer: { betas: [0.9, 1] } }).field, 'optimizer.betas[1]');
+  assert.match(configError({ optimizer: { name: 'sgd', nesterov: true } }).message, /optimizer\.nesterov: Nesterov momentum needs optimizer\.momentum > 0/);
+  assert.equal(configError({ optimizer: { name: 'adamw', nesterov: true, momentum: 0.9 } }).field, 'optimizer.nesterov');
+  assert.match(configError({ data: { maxDigits: 2, validSize: 40, testSize: 20 } }).message, /data\.validSize: 40 validation \+ 20 test numbers do not fit/);
+  assert.equal(configError({ data: { maxDigits: 16 } }).field, 'data.maxDigits');
+  assert.equal(configError({ training: { maxSteps: null } }).field, 'training.maxSteps');
+  assert.equal(configError({ training: { maxSteps: null, maxEpochs: 2 } }).field, 'training.maxEpochs');
+});
+
+test('the task picks its sections: an unknown task lists the tasks, a language model needs data.path', () => {
+  const err = configError({ task: 'vision' });
+  assert.equal(err.field, 'task');
+  assert.deepEqual(err.allowed, ['numbers-to-words', 'language-model', 'seq2seq']);
+  assert.equal(configError({ task: 'language-model' }).field, 'data.path');
+  assert.equal(configError({ task: 'language-model', data: { path: 'x.txt', maxDigits: 3 } }).field, 'data.maxDigits');
+  assert.equal(configError({ task: 'seq2seq', data: { path: 'x.tsv', contextLength: 3 } }).field, 'data.contextLength');
+  assert.equal(configError({ task: 'language-model', data: { path: 'x.txt', tokenizer: { type: 'huggingface' } } }).field, 'data.tokenizer.path');
+});
+
+test("the default learning rate fits the schedule: 1 for noam's own scale, 1e-3 otherwise (0.01 for SGD)", () => {
+  assert.equal(train.parseTrainConfig({}).optimizer.lr, 1);
+  assert.equal(train.parseTrainConfig({ schedule: { name: 'cosine', warmupSteps: 10 } }).optimizer.lr, 1e-3);
+  assert.equal(train.parseTrainConfig({ schedule: { name: 'constant' }, optimizer: { name: 'sgd' } }).optimizer.lr, 0.01);
+  assert.equal(train.parseTrainConfig({ schedule: { name: 'cosine' }, optimizer: { lr: 5e-4 } }).optimizer.lr, 5e-4);
+});
+
+test('a schedule shorter than the run is an error where it would misbehave, a warning where it would flatten', () => {
+  const err = configError({ schedule: { name: 'cosine', totalSteps: 100 }, training: { maxSteps: 200 } });
+  assert.equal(err.field, 'schedule.totalSteps');
+  assert.match(err.message, /cosine would climb back up/);
+  assert.equal(configError({ schedule: { name: 'CosineAnnealingLR', tMax: 50 }, training: { maxSteps: 200 } }).field, 'schedule.tMax');
+  const ok = train.parseTrainConfig({ schedule: { name: 'linear', totalSteps: 100 }, training: { maxSteps: 200 } });
+  assert.match(train.scheduleWarning(ok.schedule, 200)!, /stays at the schedule's final value for the last 100 steps/);
+  assert.equal(train.scheduleWarning(train.parseTrainConfig({ schedule: { name: 'cosine' } }).schedule, 200), null);
+});
+
+test('Adafactor with its relative step needs the constant schedule', () => {
+  assert.equal(configError({ optimizer: { name: 'adafactor', relativeStep: true } }).field, 'schedule.name');
+  assert.equal(configError({ optimizer: { name: 'adamw', relativeStep: true }, schedule: { name: 'constant' } }).field, 'optimizer.relativeStep');
+});
+
+test('--set overrides: dotted paths, values as JSON or else strings, objects created on the way', () => {
+  const o = train.parseOverride('training.maxSteps=80');
+  assert.deepEqual(o, { path: ['training', 'maxSteps'], value: 80 });
+  assert.deepEqual(train.parseOverride('data.path=notes.txt').value, 'notes.txt');
+  assert.deepEqual(train.parseOverride('optimizer.betas=[0.9,0.95]').value, [0.9, 0.95]);
+  assert.equal(train.parseOverride('training.convergence=null').value, null);
+  assert.equal(train.parseOverride('a=x=y').value, 'x=y');
+  const applied = train.applyOverrides({ training: { batchSize: 8 } }, [train.parseOverride('training.maxSteps=80'), train.parseOverride('optimizer.lr=3e-4')]);
+  assert.deepEqual(applied, { training: { batchSize: 8, maxSteps: 80 }, optimizer: { lr: 3e-4 } });
+  assert.throws(() => train.parseOverride('noequals'), ConfigError);
+  assert.throws(() => train.parseOverride('__proto__.x=1'), ConfigError);
+  assert.throws(() => train.applyOverrides({ seed: 1 }, [train.parseOverride('seed.x=1')]), (e: unknown) => e instanceof ConfigError && e.field === 'seed');
+  // the result is parsed by the schema like any config: a misspelt path is named with what is allowed
+  assert.equal(configError(train.applyOverrides({}, [train.parseOverride('training.maxStep=8')])).field, 'training.maxStep');
+});

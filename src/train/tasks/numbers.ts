@@ -6,7 +6,7 @@
 import { NumbersToWords, type Seq2SeqBatch } from '../../data/index.js';
 import { decoderInput } from '../../loss/index.js';
 import type { TransformerSeq2Seq } from '../../nn/index.js';
-import { Generator, type GeneratorState, type Tensor } from '../../tensor/index.js';
+import { Generator, randperm, type GeneratorState, type Tensor } from '../../tensor/index.js';
 import type { NumbersConfig } from '../config.js';
 import { exactMatch, translateNumbers } from '../evaluate.js';
 import type { SavedModelConfig } from '../modelDir.js';
@@ -27,10 +27,17 @@ function toBatch(data: NumbersToWords, numbers: readonly string[]): NumbersBatch
   return { src: b.src, tgt: b.tgt, targetTokens: b.numTargetTokens, tokens, padding: tokens - real };
 }
 
-/** An endless stream: each optimizer step draws batchSize x gradAccumSteps numbers, then splits them into micro-batches. */
-class NumbersStream implements StepLoader<NumbersBatch> {
+/**
+ * Each optimizer step draws batchSize x gradAccumSteps numbers, then splits them into micro-batches,
+ * so which numbers a step sees depends only on the effective batch. Fresh numbers are drawn for every
+ * step (an endless stream), or, with a fixed training set, taken in a seeded order reshuffled each epoch.
+ */
+class NumbersLoader implements StepLoader<NumbersBatch> {
   private readonly generator: Generator;
   private steps = 0;
+  private epoch = 0;
+  private position = 0;
+  private order: number[] = [];
 
   constructor(
     private readonly data: NumbersToWords,
@@ -39,30 +46,52 @@ class NumbersStream implements StepLoader<NumbersBatch> {
     seed: number,
   ) {
     this.generator = new Generator(seed);
+    if (data.train) this.order = this.shuffled();
+  }
+
+  private shuffled(): number[] {
+    return Array.from(randperm(this.data.train!.length, this.generator));
+  }
+
+  private draw(count: number): string[] {
+    const train = this.data.train;
+    if (!train) return this.data.sampleTrain(count, this.generator);
+    const out: string[] = [];
+    while (out.length < count) {
+      if (this.position === this.order.length) {
+        this.epoch++;
+        this.position = 0;
+        this.order = this.shuffled();
+      }
+      out.push(train[this.order[this.position++]!]!);
+    }
+    return out;
   }
 
   nextStep(): NumbersBatch[] {
-    const numbers = this.data.sampleTrain(this.batchSize * this.gradAccumSteps, this.generator);
+    const numbers = this.draw(this.batchSize * this.gradAccumSteps);
     this.steps++;
     return Array.from({ length: this.gradAccumSteps }, (_, i) => toBatch(this.data, numbers.slice(i * this.batchSize, (i + 1) * this.batchSize)));
   }
 
   epochs(): number {
-    const n = this.data.train?.length;
-    return n ? (this.steps * this.batchSize * this.gradAccumSteps) / n : 0;
+    return this.data.train ? this.epoch + this.position / this.order.length : 0;
   }
 
   stepsPerEpoch(): number | null {
-    return null;
+    return this.data.train ? Math.ceil(this.data.train.length / (this.batchSize * this.gradAccumSteps)) : null;
   }
 
-  state(): { steps: number; generator: GeneratorState } {
-    return { steps: this.steps, generator: this.generator.getState() };
+  state(): unknown {
+    return { steps: this.steps, epoch: this.epoch, position: this.position, order: this.data.train ? [...this.order] : null, generator: this.generator.getState() };
   }
 
   loadState(state: unknown): void {
-    const s = state as { steps: number; generator: GeneratorState };
+    const s = state as { steps: number; epoch: number; position: number; order: number[] | null; generator: GeneratorState };
     this.steps = s.steps;
+    this.epoch = s.epoch;
+    this.position = s.position;
+    if (s.order) this.order = [...s.order];
     this.generator.setState(s.generator);
   }
 }
@@ -96,7 +125,7 @@ export class NumbersTask implements Task<TransformerSeq2Seq, NumbersBatch> {
   createLoader(): StepLoader<NumbersBatch> {
     const t = this.config.training;
     // a generator of its own, so batches do not depend on how many draws init or dropout took
-    return new NumbersStream(this.data, t.batchSize, t.gradAccumSteps, this.config.seed + 1);
+    return new NumbersLoader(this.data, t.batchSize, t.gradAccumSteps, this.config.seed + 1);
   }
 
   loss(model: TransformerSeq2Seq, batch: NumbersBatch): Tensor {
