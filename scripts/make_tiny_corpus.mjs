@@ -4,7 +4,7 @@
 //   examples/data/pig-latin.tsv     sentence<TAB>the same sentence in Pig Latin, 1 to 3 sentences
 //                                   per line, so lengths vary widely (for the padding-ratio measurement)
 // Everything is written here from word lists and templates, so the project may ship it.
-// Usage: node scripts/make_tiny_corpus.mjs [--seed N] [--stories N] [--pairs N]
+// Usage: node scripts/make_tiny_corpus.mjs [--seed N] [--stories N] [--pairs N] [--out DIR]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : dflt;
+  return i < 0 ? dflt : typeof dflt === 'number' ? Number(args[i + 1]) : args[i + 1];
 };
 const SEED = opt('seed', 7);
 const STORIES = opt('stories', 420);
@@ -145,7 +145,7 @@ function pigLatin(text) {
 }
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'examples', 'data');
+const outDir = opt('out', join(root, 'examples', 'data'));
 mkdirSync(outDir, { recursive: true });
 
 rand = mulberry32(SEED);

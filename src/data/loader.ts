@@ -45,6 +45,7 @@ export interface LoaderOptions {
   padToMultiple: number;
   /** A seeded reshuffle each epoch. */
   shuffle: boolean;
+  /** Seeds this loader's own generators (one per epoch), independent of the model's. */
   seed: number;
   /** Drop what would make a short last step (default false). */
   dropLast?: boolean;
@@ -61,16 +62,8 @@ export interface LoaderState {
   numExamples: number;
   /** FNV-1a hash of the lengths, so a state is not applied to other data. */
   lengthsHash: string;
-  options: {
-    batchSize: number;
-    maxTokens: number | null;
-    gradAccumSteps: number;
-    bucket: boolean;
-    padToMultiple: number;
-    shuffle: boolean;
-    dropLast: boolean;
-    bucketPoolSteps: number | null;
-  };
+  /** The options it was made with; a state loads only into a loader with the same. */
+  options: Required<Omit<LoaderOptions, 'seed'>>;
 }
 
 /** `length` rounded up to a multiple of `multiple`. */
@@ -139,7 +132,8 @@ export class BatchLoader {
   private readonly hash: string;
   private currentEpoch = 0;
   private position = 0;
-  private plan: { epoch: number; steps: Step[] } | null = null;
+  /** The plans of the last two epochs asked for (the current one and a look-ahead). */
+  private readonly plans = new Map<number, Step[]>();
 
   /**
    * `lengths[i]` is example i's length (LM windows: contextLength), or its lengths per padded tensor
@@ -203,7 +197,7 @@ export class BatchLoader {
     return step.map((mb) => [...mb]);
   }
 
-  /** Steps in `epoch` (default the current one); fixed for a fixed batch size, may vary by a step or so per epoch with a token budget. */
+  /** Steps in `epoch` (default the current one): the same every epoch for a fixed batch size, or a token budget with whole-epoch bucketing; otherwise it can vary by epoch. */
   stepsPerEpoch(epoch = this.currentEpoch): number {
     return this.steps(epoch).length;
   }
@@ -228,7 +222,8 @@ export class BatchLoader {
     if (state.numExamples !== this.n || state.lengthsHash !== this.hash) bad(`it was saved for ${state.numExamples} examples with other lengths (the data changed)`);
     if (state.seed !== this.seed) bad(`it was saved with seed ${state.seed}, this run has ${this.seed}`);
     for (const key of Object.keys(this.opts) as (keyof LoaderState['options'])[]) {
-      const saved = state.options?.[key] ?? (key === 'bucketPoolSteps' ? null : undefined);
+      const savedOptions = (state.options ?? {}) as Partial<LoaderState['options']>;
+      const saved = savedOptions[key];
       if (saved !== this.opts[key]) bad(`it was saved with ${key} ${String(saved)}, this run has ${String(this.opts[key])}`);
     }
     if (state.position >= this.stepsPerEpoch(state.epoch)) bad(`position ${state.position} is past the ${this.stepsPerEpoch(state.epoch)} steps of epoch ${state.epoch}`);
@@ -237,8 +232,13 @@ export class BatchLoader {
   }
 
   private steps(epoch: number): Step[] {
-    if (this.plan?.epoch !== epoch) this.plan = { epoch, steps: this.planEpoch(epoch) };
-    return this.plan.steps;
+    let steps = this.plans.get(epoch);
+    if (!steps) {
+      steps = this.planEpoch(epoch);
+      if (this.plans.size >= 2) this.plans.delete(this.plans.keys().next().value!);
+      this.plans.set(epoch, steps);
+    }
+    return steps;
   }
 
   /** One generator per epoch, from (seed, epoch), so an epoch's plan needs no earlier epoch. */

@@ -14,8 +14,9 @@
  *      `tokenizer.add_special_tokens` does in transformers; `vocabSize` counts it.
  * A pad that coincides with bos or eos (GPT-2 configs often set pad = eos) is replaced by a new
  * `<pad>`, because padding positions are masked out of the loss and eos must not be.
- * `encode` adds no special tokens (`add_special_tokens: false`); `decode` skips every special
- * token. Decoding does not apply transformers' `clean_up_tokenization_spaces` unless the
+ * `encode` adds no special tokens (`add_special_tokens: false`), though an added token written in
+ * the text (a literal `<s>`) still encodes to its id, as in Hugging Face; `decode` skips every
+ * special token. Decoding does not apply transformers' `clean_up_tokenization_spaces` unless the
  * tokenizer_config.json asks for it, so it matches the Rust library's `decode`.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -85,7 +86,8 @@ class HuggingFaceTokenizer implements Tokenizer {
     private readonly config: Json | null,
   ) {
     const added = Array.isArray(json.added_tokens) ? (json.added_tokens as Json[]) : [];
-    this.lib = new HFTokenizer({ ...json, added_tokens: added }, { clean_up_tokenization_spaces: false, ...(config ?? {}) });
+    const parts = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null };
+    this.lib = new HFTokenizer({ ...parts, ...json, added_tokens: added }, { clean_up_tokenization_spaces: false, ...(config ?? {}) });
     const vocab = this.lib.get_vocab(true);
     let maxId = -1;
     for (const id of vocab.values()) if (id > maxId) maxId = id;
