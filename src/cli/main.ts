@@ -12,6 +12,8 @@ import { registerTrain } from './train.js';
 import { registerTranslate } from './translate.js';
 import { registerSchedule } from './schedule.js';
 import { registerCompareOptimizers } from './compareOptimizers.js';
+import { registerGenerate } from './generate.js';
+import { registerEval } from './eval.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -21,6 +23,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerTrain(program);
   registerTranslate(program);
+  registerGenerate(program);
+  registerEval(program);
   registerSchedule(program);
   registerCompareOptimizers(program);
   return program;

@@ -130,7 +130,9 @@ function printSummary(result: TrainResult, out: string | null): void {
     const em = test.metrics.exactMatch;
     o.write(`test: ${em !== undefined ? `exact match ${(100 * em).toFixed(1)}%, ` : ''}loss ${fmt(test.loss)}, perplexity ${fmt(test.perplexity)}, token accuracy ${(100 * test.tokenAccuracy).toFixed(1)}%\n`);
   }
-  for (const s of result.samples) o.write(`  ${s.input} -> ${s.output}${s.expected === undefined || s.output === s.expected ? '' : `   (expected: ${s.expected})`}\n`);
+  // text samples may hold newlines and spaces at the ends: quote them
+  const show = (text: string) => (result.config.task === 'numbers-to-words' ? text : JSON.stringify(text));
+  for (const s of result.samples) o.write(`  ${show(s.input)} -> ${show(s.output)}${s.expected === undefined || s.output === s.expected ? '' : `   (expected: ${show(s.expected)})`}\n`);
   if (out) {
     const hint = result.config.task === 'language-model' ? `npx anneal generate ${out} --prompt "..."` : `npx anneal translate ${out} ${result.config.task === 'numbers-to-words' ? '4096' : '"..."'}`;
     o.write(`model written to ${out}/model; try: ${hint}\n`);

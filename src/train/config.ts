@@ -224,7 +224,7 @@ export type Seq2SeqConfig = Resolved<z.output<typeof seq2seqConfigSchema>>;
 /** A parsed config: every default filled in and every cross-field rule checked. */
 export type TrainConfig = NumbersConfig | LanguageModelConfig | Seq2SeqConfig;
 /** What a user writes: any subset of the fields. */
-export type TrainConfigInput = { task?: TaskName } & Record<string, unknown>;
+export type TrainConfigInput = Record<string, unknown>;
 export type TrainingConfig = TrainConfig['training'];
 
 function defaultLr(config: { optimizer: { name: string }; schedule: ScheduleSpec }): number {

@@ -34,6 +34,8 @@ const savedConfigSchema = z
     data: z.record(z.string(), z.unknown()).default({}),
     /** How it was trained: steps, seed, which model (final or best), metrics. */
     training: z.record(z.string(), z.unknown()).optional(),
+    /** The whole training config, so `anneal eval` can rebuild the task's data. */
+    trainConfig: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -47,6 +49,7 @@ export interface SavedModelConfig {
   tokenizer?: string;
   data: Record<string, unknown>;
   training?: Record<string, unknown>;
+  trainConfig?: unknown;
 }
 
 export interface ModelDirContents {

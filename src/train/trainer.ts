@@ -199,7 +199,11 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
   model.train();
   for (;;) {
     // ---- limits, then the phase change ------------------------------------------------------
-    if (state.phase === 'main') stopReason = state.phaseStep >= plan.steps ? plan.limit : stopReason;
+    if (state.phase === 'main') {
+      if (state.phaseStep >= plan.steps) stopReason = plan.limit;
+      // epochs can differ in length (token budgets): the loader's count is the exact limit
+      else if (t.maxEpochs !== null && loader.epochs() >= t.maxEpochs) stopReason = `reached training.maxEpochs (${t.maxEpochs})`;
+    }
     else if (state.phaseStep >= finetune!.steps) stopReason = `finished fine-tuning (finetune.steps ${finetune!.steps})`;
     if (stopReason === null && t.maxTime !== null && elapsed() >= t.maxTime) stopReason = `reached training.maxTime (${t.maxTime} s)`;
     if (stopReason !== null && state.phase === 'main' && finetune && !stopReason.startsWith('reached training.maxTime')) {

@@ -162,7 +162,8 @@ export class NumbersTask implements Task<TransformerSeq2Seq, NumbersBatch> {
       architecture: 'seq2seq',
       model: this.modelOptions(),
       vocab: { source: this.data.srcVocab.tokens, target: this.data.tgtVocab.tokens },
-      data: { minDigits: this.data.minDigits, maxDigits: this.data.maxDigits },
+      data: { ...this.config.data },
+      trainConfig: this.config,
     };
   }
 
