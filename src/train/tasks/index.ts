@@ -7,7 +7,8 @@ import { NumbersTask } from './numbers.js';
 import { Seq2SeqTask } from './seq2seq.js';
 
 export { NumbersTask, type NumbersBatch } from './numbers.js';
-export { LanguageModelTask, savedTokenizer, scoreTextFile, scoreWindows, TOKENIZER_FILE, type LanguageModelBatch } from './languageModel.js';
+export { LanguageModelTask, savedTokenizer, scoreTextFile, scoreWindows, type LanguageModelBatch } from './languageModel.js';
+export { TOKENIZER_FILE } from './models.js';
 export { Seq2SeqTask, translateIds, type Seq2SeqTaskBatch } from './seq2seq.js';
 
 /**

@@ -11,10 +11,8 @@ import type { LanguageModelConfig } from '../config.js';
 import type { SavedModelConfig } from '../modelDir.js';
 import type { Batch, EvalResult, Sample, StepLoader, Task } from '../task.js';
 import { IndexLoader } from './indexLoader.js';
-import { buildLM, lmOptions } from './models.js';
+import { buildLM, lmOptions, savedConfigFor, TOKENIZER_FILE, tokenizerFiles } from './models.js';
 import { scoreBatches, summedLoss, type LossOptions } from './scoring.js';
-
-export const TOKENIZER_FILE = 'tokenizer.json';
 
 export interface LanguageModelBatch extends Batch {
   input: Tensor;
@@ -88,20 +86,11 @@ export class LanguageModelTask implements Task<TransformerLM, LanguageModelBatch
   }
 
   savedConfig(): SavedModelConfig {
-    return {
-      format: 'anneal.model',
-      formatVersion: 2,
-      task: this.name,
-      architecture: 'lm',
-      model: this.modelOptions(),
-      tokenizer: TOKENIZER_FILE,
-      data: { ...this.config.data },
-      trainConfig: this.config,
-    };
+    return savedConfigFor(this.config, 'lm', this.modelOptions(), { tokenizer: TOKENIZER_FILE });
   }
 
   artifacts(): Record<string, string> {
-    return { [TOKENIZER_FILE]: JSON.stringify(this.tokenizer.toJSON()) + '\n' };
+    return tokenizerFiles(this.tokenizer);
   }
 
   describe(model: TransformerLM): string {

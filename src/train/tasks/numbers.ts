@@ -11,7 +11,7 @@ import type { NumbersConfig } from '../config.js';
 import { exactMatch, translateNumbers } from '../evaluate.js';
 import type { SavedModelConfig } from '../modelDir.js';
 import type { Batch, EvalResult, Sample, StepLoader, Task } from '../task.js';
-import { buildSeq2Seq, seq2seqOptions } from './models.js';
+import { buildSeq2Seq, savedConfigFor, seq2seqOptions } from './models.js';
 import { scoreBatches, summedLoss, type LossOptions } from './scoring.js';
 
 export interface NumbersBatch extends Batch {
@@ -155,16 +155,7 @@ export class NumbersTask implements Task<TransformerSeq2Seq, NumbersBatch> {
   }
 
   savedConfig(): SavedModelConfig {
-    return {
-      format: 'anneal.model',
-      formatVersion: 2,
-      task: this.name,
-      architecture: 'seq2seq',
-      model: this.modelOptions(),
-      vocab: { source: this.data.srcVocab.tokens, target: this.data.tgtVocab.tokens },
-      data: { ...this.config.data },
-      trainConfig: this.config,
-    };
+    return savedConfigFor(this.config, 'seq2seq', this.modelOptions(), { vocab: { source: this.data.srcVocab.tokens, target: this.data.tgtVocab.tokens } });
   }
 
   artifacts(): Record<string, string> {

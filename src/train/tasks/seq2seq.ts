@@ -14,8 +14,7 @@ import type { Seq2SeqConfig } from '../config.js';
 import type { SavedModelConfig } from '../modelDir.js';
 import type { Batch, EvalResult, Sample, StepLoader, Task } from '../task.js';
 import { IndexLoader } from './indexLoader.js';
-import { TOKENIZER_FILE } from './languageModel.js';
-import { buildSeq2Seq, seq2seqOptions } from './models.js';
+import { buildSeq2Seq, savedConfigFor, seq2seqOptions, TOKENIZER_FILE, tokenizerFiles } from './models.js';
 import { scoreBatches, summedLoss, type LossOptions } from './scoring.js';
 
 export interface Seq2SeqTaskBatch extends Batch {
@@ -132,20 +131,11 @@ export class Seq2SeqTask implements Task<TransformerSeq2Seq, Seq2SeqTaskBatch> {
   }
 
   savedConfig(): SavedModelConfig {
-    return {
-      format: 'anneal.model',
-      formatVersion: 2,
-      task: this.name,
-      architecture: 'seq2seq',
-      model: this.modelOptions(),
-      tokenizer: TOKENIZER_FILE,
-      data: { ...this.config.data },
-      trainConfig: this.config,
-    };
+    return savedConfigFor(this.config, 'seq2seq', this.modelOptions(), { tokenizer: TOKENIZER_FILE });
   }
 
   artifacts(): Record<string, string> {
-    return { [TOKENIZER_FILE]: JSON.stringify(this.tokenizer.toJSON()) + '\n' };
+    return tokenizerFiles(this.tokenizer);
   }
 
   describe(model: TransformerSeq2Seq): string {
