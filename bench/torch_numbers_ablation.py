@@ -13,7 +13,7 @@ and runs the same loop (AdamW 1e-3, betas 0.9/0.98, warmup 200 + cosine over 400
   --emb-init anneal  N(0, d^-0.5), as anneal's TransformerSeq2Seq initialises embeddings
 """
 import argparse, json, math, os, random, sys, time
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'bench'))
+sys.path.insert(0, os.environ.get('ANNEAL_SHARED_BENCH') or os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'bench'))
 import torch
 import torch.nn.functional as F
 from torch_numbers import Model, batch, exact_match, sample
