@@ -72,10 +72,10 @@ test('--lr defaults to 1 for noam only', () => {
 test('unknown names and options exit 2 with the allowed ones listed', () => {
   const name = anneal('schedule', 'cosin', '--lr', '1');
   assert.equal(name.status, 2);
-  assert.match(name.stderr, /unknown schedule "cosin" \(allowed: constant, .*warmup_stable_decay, .*OneCycleLR/);
+  assert.match(name.stderr, /unknown schedule "cosin"; did you mean cosine\? \(allowed: constant, .*warmup_stable_decay, .*OneCycleLR/);
   const option = anneal('schedule', 'CosineAnnealingLR', '--lr', '1', '--T-max', '10');
   assert.equal(option.status, 2);
-  assert.match(option.stderr, /--T-max: unknown option of CosineAnnealingLR \(allowed: --lr, --steps, --json, --spec, --svg, --png, --t-max, --eta-min\)/);
+  assert.match(option.stderr, /--T-max: unknown option of CosineAnnealingLR; did you mean --t-max\? \(allowed: --lr, --steps, --compare, --spec, --json, --svg, --png, --t-max, --eta-min\)/);
 });
 
 test('bad values and missing options are usage errors naming the flag', () => {
@@ -87,10 +87,10 @@ test('bad values and missing options are usage errors naming the flag', () => {
   check(['polynomial', '--lr', '1e-8', '--total-steps', '10'], /--lr-end: lrEnd \(1e-7\) must be smaller than the base LR/);
   check(['warmup_stable_decay', '--lr', '1', '--decay-steps', '5', '--warmup-type', 'exp', '--steps', '9', '--stable-steps', '2'], /--warmup-type: unknown value "exp" \(allowed: linear, cosine, 1-sqrt\)/);
   check(['OneCycleLR', '--lr', '1', '--total-steps', '10', '--steps', '12'], /--total-steps: OneCycleLR was stepped 12 times/);
-  check(['cosine', '--spec', 'x.json'], /either a schedule name or --spec/);
+  check(['cosine', '--spec', 'x.json'], /give only one of a schedule name, --compare and --spec \(got a schedule name \(cosine\) and --spec\)/);
   check(['--spec', 'x.json', '--num-cycles', '2', '--lr', '1'], /with --spec, put the schedule's options in the spec file/);
   check(['ReduceLROnPlateau', '--lr', '1'], /no curve over steps/);
-  check([], /NAME: give a schedule name or --spec FILE \(allowed: constant,/);
+  check([], /NAME: give a schedule name, --compare A,B,... or --spec FILE \(allowed: constant,/);
   check(['cosine', '--lr', '1', '--total-steps', '5', '--lr', '2'], /--lr is given twice/);
 });
 
