@@ -48,8 +48,9 @@ function editDistance(a: string, b: string): number {
 /**
  * The allowed key a wrong one most likely meant, or undefined: an alias (`learningRate` -> `lr`),
  * the camelCase of a snake_case or kebab-case name or a case slip (`warmup_steps`, `T_max`), the
- * first allowed key it begins (`warmup` -> `warmupSteps`), else the nearest by edit distance when
- * that is small for its length (`dropuot` -> `dropout`). Ties go to the key declared first.
+ * first allowed key it begins (`warmup` -> `warmupSteps`), the nearest by edit distance when that
+ * is small for its length (`dropuot` -> `dropout`; ties go to the key declared first), else the
+ * shortest key it abbreviates (`gradAccum` -> `gradientAccumulationSteps`).
  */
 export function suggestKey(key: string, allowed: readonly string[], aliases: Readonly<Record<string, string>> = {}): string | undefined {
   const k = normalise(key);
@@ -70,7 +71,14 @@ export function suggestKey(key: string, allowed: readonly string[], aliases: Rea
       bestDistance = distance;
     }
   }
-  return best;
+  if (best !== undefined || k.length < 4) return best;
+  // an abbreviation: the letters in order, from the same first letter (gradAccum -> gradientAccumulationSteps)
+  const isAbbreviation = (a: string) => {
+    let i = 0;
+    for (const c of a) if (c === k[i]) i++;
+    return i === k.length && a[0] === k[0];
+  };
+  return allowed.filter((a) => isAbbreviation(normalise(a))).sort((a, b) => a.length - b.length)[0];
 }
 
 const didYouMean = (suggestion: string | undefined) => (suggestion === undefined ? '' : `; did you mean ${suggestion}?`);
@@ -191,8 +199,11 @@ function issueError(issue: Issue, root: z.ZodType, input: unknown, prefix: strin
       const expected = expectation(schemaAt(root, issue.path));
       return new ConfigError(field, expected ? `must be ${expected}, got ${show(value)}` : issue.message.replace(/^Invalid input: /, ''));
     }
-    case 'invalid_value':
-      return new ConfigError(field, `unknown value ${show(value)}`, issue.values.map((v) => String(v)));
+    case 'invalid_value': {
+      const values = issue.values.map((v) => String(v));
+      const suggestion = typeof value === 'string' ? suggestKey(value, values) : undefined;
+      return new ConfigError(field, `unknown value ${show(value)}${didYouMean(suggestion)}`, values);
+    }
     case 'too_small':
     case 'too_big':
       return new ConfigError(field, bound(issue, value));

@@ -28,7 +28,7 @@ const commandOptions = z.strictObject({
     .min(1)
     .optional()
     .meta({ metavar: 'A,B,...' })
-    .describe('several schedules on one chart, one line each; each takes the options it declares, and a flag none of them declares is an error'),
+    .describe('several schedules on one chart, one line each, at the same --lr; each takes the flags it declares, and a flag none of them declares is an error'),
   spec: z
     .array(z.string())
     .optional()

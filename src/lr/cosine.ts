@@ -16,10 +16,7 @@ export const cosineOptions = z.strictObject({
 
 export type CosineOptions = z.input<typeof cosineOptions> & BaseLrOption;
 
-/**
- * Warmup, then max(0, 0.5 (1 + cos(pi numCycles 2 p))) with p = (step - W) / max(1, T - W); with a floor
- * r the factor is f (1 - r) + r. Past T the cosine carries on (it rises again), as Hugging Face's does.
- */
+/** cosine and cosine_with_min_lr, which only differ in whether the floor must be given. */
 function cosineFrom(o: FamilyOptions<typeof cosineOptions>, context: FamilyContext, floorRequired: boolean): Schedule {
   const { warmupSteps: W, totalSteps: T } = warmupAndTotal(o, context);
   const r = minLrRatioOf(o, context, floorRequired);
@@ -45,7 +42,10 @@ export const cosineWithMinLrEntry = stepSchedule({
   create: (o, context) => cosineFrom(o, context, true),
 });
 
-/** The cosine schedule with warmup and an optional floor (see cosineFrom). */
+/**
+ * Warmup, then max(0, 0.5 (1 + cos(pi numCycles 2 p))) with p = (step - W) / max(1, T - W); with a floor
+ * r the factor is f (1 - r) + r. Past T the cosine carries on (it rises again), as Hugging Face's does.
+ */
 export function cosine(options: CosineOptions): Schedule {
   return buildWithBaseLr(cosineEntry, options);
 }
