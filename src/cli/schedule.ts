@@ -135,67 +135,72 @@ function uniqueLabels(labels: string[]): string[] {
   });
 }
 
+/** The schedules a command line names: one NAME or the --compare list (none with --spec). */
+function chosenEntries(operands: readonly string[], options: CommandValues): StepScheduleEntry[] {
+  if (operands.length > 1) throw new UsageError(`expected one schedule name, got ${operands.join(' ')}; to draw several, use --compare ${operands.join(',')}`);
+  const given = [operands.length ? `a schedule name (${operands[0]})` : '', options.compare ? '--compare' : '', options.spec ? '--spec' : ''].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give only one of a schedule name, --compare and --spec (got ${given.join(' and ')})`);
+  if (given.length === 0) throw new ConfigError('NAME', 'give a schedule name, --compare A,B,... or --spec FILE', scheduleNames);
+  if (!options.compare) return operands.length ? [entryOf(operands[0]!, 'NAME')] : [];
+  const entries = options.compare.map((name) => entryOf(name, '--compare'));
+  const repeated = entries.find((e, i) => entries.indexOf(e) !== i);
+  if (repeated) throw new UsageError(`--compare names ${repeated.name} twice`);
+  return entries;
+}
+
+/**
+ * The schedule options given, checked against the schedules chosen: an unknown flag, or one that
+ * none of them declares, is an error listing the allowed flags with the likely one.
+ */
+function scheduleFlags(entries: readonly StepScheduleEntry[], unknown: readonly string[], values: Record<string, unknown>, spec: boolean): string[] {
+  const allowedKeys = [...commandKeys, ...new Set(entries.flatMap((e) => Object.keys(e.options.shape)))];
+  const unknownFlag = unknown.find((a) => a.startsWith('-'));
+  const given = Object.keys(values).filter((k) => !commandKeys.includes(k) && values[k] !== undefined);
+  const misplaced = unknownFlag !== undefined ? undefined : given.find((k) => !allowedKeys.includes(k));
+  if (spec && unknownFlag === undefined && given.length) {
+    throw new UsageError(`with --spec, put the schedule's options in the spec file (got ${given.map(flagOf).join(', ')})`);
+  }
+  if (unknownFlag === undefined && misplaced === undefined) return given;
+  const flag = unknownFlag ?? flagOf(misplaced!);
+  const suggestion = suggestKey(flag.replace(/^-+/, '').split('=')[0]!, allowedKeys);
+  const owners = misplaced === undefined ? [] : stepEntries.filter((e) => misplaced in e.options.shape).map((e) => e.name);
+  let hint = suggestion ? `; did you mean ${flagOf(suggestion)}?` : '';
+  if (!flag.startsWith('--')) hint += '; schedule options are --kebab-case (see anneal schedule --help)';
+  else if (owners.length && !suggestion) hint += `; it is an option of ${owners.slice(0, 3).join(', ')}${owners.length > 3 ? ', ...' : ''}`;
+  const owner = entries.length ? entries.map((e) => e.name).join(', ') : 'anneal schedule --spec';
+  throw new ConfigError(flag, `unknown option of ${owner}${hint}`, allowedKeys.map(flagOf));
+}
+
+/** The specs of --spec files, labelled by file name; errors name the path inside the spec (and the file, with several). */
+function specSources(files: readonly string[]): Source[] {
+  const labels = uniqueLabels(files.map((f) => basename(f, extname(f))));
+  return files.map((file, i): Source => {
+    const where = { path: 'spec', ...(files.length > 1 ? { origin: file } : {}) };
+    try {
+      return { label: labels[i]!, spec: validateScheduleSpec(readJsonFile(file, 'the spec file'), 'spec'), ...where };
+    } catch (err) {
+      throw err instanceof ConfigError ? inUserTerms(err, where) : err;
+    }
+  });
+}
+
+/** The schedules named on the command line, each with the flags it declares. */
+function flagSources(entries: readonly StepScheduleEntry[], keys: readonly string[], values: Record<string, unknown>): Source[] {
+  return entries.map((entry) => {
+    const own = Object.fromEntries(keys.filter((k) => k in entry.options.shape).map((k) => [k, values[k]]));
+    return { label: entry.name, spec: { name: entry.name, ...own }, path: 'schedule', ...(entries.length > 1 ? { origin: entry.name } : {}) };
+  });
+}
+
 /** The schedules and LRs an `anneal schedule` command line asks for (exported for tests). */
 export function resolveScheduleArgs(args: readonly string[]): ScheduleRun {
   const parser = commandFor(stepEntries, usage);
   const { operands, unknown } = parser.parseOptions(booleanAssignments(args, [commandOptions, ...stepEntries.map((e) => e.options)]));
   const values = parser.opts() as Record<string, unknown>;
   const options = commandValues(values);
-
-  const given = [operands.length > 0, options.compare !== undefined, options.spec !== undefined].filter(Boolean).length;
-  if (operands.length > 1) throw new UsageError(`expected one schedule name, got ${operands.join(' ')}; to draw several, use --compare ${operands.join(',')}`);
-  if (given > 1) {
-    const names = [operands.length ? `a schedule name (${operands[0]})` : '', options.compare ? '--compare' : '', options.spec ? '--spec' : ''].filter(Boolean);
-    throw new UsageError(`give only one of a schedule name, --compare and --spec (got ${names.join(' and ')})`);
-  }
-  if (given === 0) throw new ConfigError('NAME', 'give a schedule name, --compare A,B,... or --spec FILE', scheduleNames);
-
-  let entries: StepScheduleEntry[] = [];
-  if (options.compare) entries = options.compare.map((name) => entryOf(name, '--compare'));
-  else if (operands.length) entries = [entryOf(operands[0]!, 'NAME')];
-  const repeated = entries.find((e, i) => entries.indexOf(e) !== i);
-  if (repeated) throw new UsageError(`--compare names ${repeated.name} twice`);
-
-  // flags are checked against the schedules chosen: their options, and the command's own
-  const allowedKeys = [...commandKeys, ...new Set(entries.flatMap((e) => Object.keys(e.options.shape)))];
-  const owner = entries.length ? entries.map((e) => e.name).join(', ') : 'anneal schedule --spec';
-  const unknownFlag = unknown.find((a) => a.startsWith('-'));
-  const scheduleKeys = Object.keys(values).filter((k) => !commandKeys.includes(k) && values[k] !== undefined);
-  const misplaced = unknownFlag !== undefined ? undefined : scheduleKeys.find((k) => !allowedKeys.includes(k));
-  if (options.spec && unknownFlag === undefined && scheduleKeys.length) {
-    throw new UsageError(`with --spec, put the schedule's options in the spec file (got ${scheduleKeys.map(flagOf).join(', ')})`);
-  }
-  if (unknownFlag !== undefined || misplaced !== undefined) {
-    const flag = unknownFlag ?? flagOf(misplaced!);
-    const typed = flag.replace(/^-+/, '').split('=')[0]!;
-    const suggestion = suggestKey(typed, allowedKeys);
-    const owners = misplaced === undefined ? [] : stepEntries.filter((e) => misplaced in e.options.shape).map((e) => e.name);
-    const hint = !flag.startsWith('--')
-      ? '; schedule options are --kebab-case (see anneal schedule --help)'
-      : owners.length && !suggestion
-        ? `; it is an option of ${owners.slice(0, 3).join(', ')}${owners.length > 3 ? ', ...' : ''}`
-        : '';
-    throw new ConfigError(flag, `unknown option of ${owner}${suggestion ? `; did you mean ${flagOf(suggestion)}?` : ''}${hint}`, allowedKeys.map(flagOf));
-  }
-
-  let sources: Source[];
-  if (options.spec) {
-    const files = options.spec;
-    const labels = uniqueLabels(files.map((f) => basename(f, extname(f))));
-    sources = files.map((file, i): Source => {
-      const where = { path: 'spec', ...(files.length > 1 ? { origin: file } : {}) };
-      try {
-        return { label: labels[i]!, spec: validateScheduleSpec(readJsonFile(file, 'the spec file'), 'spec'), ...where };
-      } catch (err) {
-        throw err instanceof ConfigError ? inUserTerms(err, where) : err;
-      }
-    });
-  } else {
-    sources = entries.map((entry) => {
-      const own = Object.fromEntries(scheduleKeys.filter((k) => k in entry.options.shape).map((k) => [k, values[k]]));
-      return { label: entry.name, spec: { name: entry.name, ...own }, path: 'schedule', ...(entries.length > 1 ? { origin: entry.name } : {}) };
-    });
-  }
+  const entries = chosenEntries(operands, options);
+  const keys = scheduleFlags(entries, unknown, values, options.spec !== undefined);
+  const sources = options.spec ? specSources(options.spec) : flagSources(entries, keys, values);
 
   const isNoam = (s: ScheduleSpec) => !isSequentialSpec(s) && s.name === 'noam';
   if (options.lr === undefined && !sources.every((s) => isNoam(s.spec))) {
