@@ -1,27 +1,31 @@
 /**
  * Schedules by name, as configs and the CLI give them (Hugging Face's get_scheduler names, PyTorch's
  * class names). A spec is `{ name, ...options }` with camelCase options, or
- * `{ sequential: [spec, ...], milestones: [...] }`; every error names the field and what is allowed.
+ * `{ sequential: [spec, ...], milestones: [...] }`. Each family's zod schema checks its options, so
+ * every error names the field (`schedule.numCycles`) and what is allowed, and an unknown option comes
+ * with the one it most likely meant.
  */
+import { z } from 'zod';
 import { ConfigError } from '../errors.js';
-import { sequential } from './compose.js';
+import { strictOptions, suggestKey, type OptionsSchema } from '../options.js';
+import { checkMilestones, milestonesSchema, sequential } from './compose.js';
 import { constantEntry, constantWithWarmupEntry } from './constant.js';
 import { cosineEntry, cosineWithMinLrEntry, cosineWithRestartsEntry } from './cosine.js';
-import type { OptionSpec, ScheduleEntry, StepScheduleEntry } from './entry.js';
+import { scheduleAliases, type ScheduleEntry } from './entry.js';
 import { inverseSqrtEntry } from './inverseSqrt.js';
 import { linearEntry } from './linear.js';
 import { noamEntry } from './noam.js';
 import { polynomialEntry } from './polynomial.js';
-import type { Schedule } from './schedule.js';
+import type { SchedulableOptimizer, Schedule } from './schedule.js';
 import { cosineAnnealingLREntry, cosineAnnealingWarmRestartsEntry } from './torch/cosineAnnealingLR.js';
 import { constantLREntry, linearLREntry } from './torch/linearLR.js';
 import { oneCycleLREntry } from './torch/oneCycleLR.js';
 import { polynomialLREntry } from './torch/polynomialLR.js';
-import { reduceLrOnPlateauEntry, reduceLROnPlateauEntry } from './torch/reduceLROnPlateau.js';
+import { reduceLrOnPlateauEntry, reduceLROnPlateauEntry, type ReduceLROnPlateau } from './torch/reduceLROnPlateau.js';
 import { exponentialLREntry, multiStepLREntry, stepLREntry } from './torch/stepLR.js';
 import { warmupStableDecayEntry } from './wsd.js';
 
-const entries: readonly ScheduleEntry[] = [
+const entries = [
   constantEntry,
   constantWithWarmupEntry,
   linearEntry,
@@ -43,15 +47,31 @@ const entries: readonly ScheduleEntry[] = [
   oneCycleLREntry,
   polynomialLREntry,
   reduceLROnPlateauEntry,
-];
+] as const;
+
+type Entry = (typeof entries)[number];
+
+/** Every registered name: Hugging Face's get_scheduler names and PyTorch's class names. */
+export type ScheduleName = Entry['name'];
+
+/** The options of the family `N` as a user writes them (z.input of its schema). */
+export type ScheduleOptionsOf<N extends ScheduleName> = z.input<Extract<Entry, { name: N }>['options']>;
+
+/**
+ * A spec TypeScript checks against each family's schema: `{ name: 'cosine', totalSteps: 1000 }`
+ * compiles, `{ name: 'cosine', num_cycles: 2 }` does not. Every TypedScheduleSpec is a ScheduleSpec.
+ */
+export type TypedScheduleSpec =
+  | { [N in ScheduleName]: { name: N } & ScheduleOptionsOf<N> }[ScheduleName]
+  | { sequential: TypedScheduleSpec[]; milestones: number[] };
 
 /** Every family by its registry name. */
-export const scheduleRegistry: ReadonlyMap<string, ScheduleEntry> = new Map(entries.map((e) => [e.name, e]));
+export const scheduleRegistry: ReadonlyMap<string, ScheduleEntry> = new Map<string, ScheduleEntry>(entries.map((e) => [e.name, e]));
 
 /** The registry's names, in the order of its help: Hugging Face's first, then PyTorch's. */
 export const scheduleNames: readonly string[] = entries.map((e) => e.name);
 
-/** One named family with its options in camelCase. */
+/** One named family with its options in camelCase, as a config holds it (checked at run time). */
 export interface NamedScheduleSpec {
   name: string;
   [option: string]: unknown;
@@ -75,13 +95,18 @@ export interface ScheduleContext {
   tokensPerStep?: number;
 }
 
-const sequentialKeys = ['sequential', 'milestones'];
+/** The keys of a sequential spec, described like a family's options. */
+export const sequentialOptions = z.strictObject({
+  sequential: z.array(z.unknown()).min(1).describe('the schedules, each a spec of its own, run one after another'),
+  milestones: milestonesSchema.default([]),
+});
 
-/** The family registered under `name`; the error lists every name. */
+/** The family registered under `name`; the error lists every name and suggests the likely one. */
 export function getScheduleEntry(name: unknown, field = 'schedule.name'): ScheduleEntry {
   const entry = typeof name === 'string' ? scheduleRegistry.get(name) : undefined;
-  if (!entry) throw new ConfigError(field, `unknown schedule ${JSON.stringify(name)}`, scheduleNames);
-  return entry;
+  if (entry) return entry;
+  const suggestion = typeof name === 'string' ? suggestKey(name, scheduleNames) : undefined;
+  throw new ConfigError(field, `unknown schedule ${JSON.stringify(name)}${suggestion ? `; did you mean ${suggestion}?` : ''}`, scheduleNames);
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -93,87 +118,48 @@ export function isSequentialSpec(spec: ScheduleSpec): spec is SequentialSchedule
   return 'sequential' in spec;
 }
 
-function checkType(field: string, value: unknown, spec: OptionSpec): void {
-  const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-  const fail = (what: string) => {
-    throw new ConfigError(field, `must be ${what}, got ${JSON.stringify(value)}`, spec.choices);
-  };
-  switch (spec.type) {
-    case 'number':
-      if (!isNumber(value)) fail('a number');
-      break;
-    case 'integer':
-      if (!isNumber(value) || !Number.isInteger(value)) fail('an integer');
-      break;
-    case 'boolean':
-      if (typeof value !== 'boolean') fail('true or false');
-      break;
-    case 'string':
-      if (typeof value !== 'string') fail('a string');
-      if (spec.choices && !spec.choices.includes(value as string)) throw new ConfigError(field, `unknown value ${JSON.stringify(value)}`, spec.choices);
-      break;
-    case 'number[]':
-      if (!Array.isArray(value) || !value.every(isNumber)) fail('a list of numbers');
-      break;
-    case 'number|number[]':
-      if (!isNumber(value) && !(Array.isArray(value) && value.every(isNumber))) fail('a number or a list of numbers');
-      break;
-  }
+/** A family's schema with totalSteps optional, for a spec that may take T from the run. */
+const withoutTotal = new WeakMap<OptionsSchema, OptionsSchema>();
+function totalStepsOptional(schema: OptionsSchema): OptionsSchema {
+  if (!('totalSteps' in schema.shape)) return schema;
+  let lenient = withoutTotal.get(schema);
+  if (!lenient) withoutTotal.set(schema, (lenient = schema.partial({ totalSteps: true })));
+  return lenient;
 }
 
 /**
- * Checks a spec's shape, names, option names and option types without building it (totalSteps and
- * the base LR may not be known yet); returns it typed.
+ * Checks a spec's shape, names, option names, types and ranges without building it (a top-level spec
+ * may leave totalSteps to the run, and the base LR is not known yet); returns it typed.
  */
 export function validateScheduleSpec(spec: unknown, path = 'schedule'): ScheduleSpec {
+  return validate(spec, path, true);
+}
+
+function validate(spec: unknown, path: string, topLevel: boolean): ScheduleSpec {
   if (!isObject(spec)) {
     throw new ConfigError(path, `must be an object like {"name": "cosine", ...} or {"sequential": [...], "milestones": [...]}, got ${JSON.stringify(spec)}`);
   }
   if ('sequential' in spec) {
-    for (const key of Object.keys(spec)) {
-      if (!sequentialKeys.includes(key)) throw new ConfigError(`${path}.${key}`, 'unknown key of a sequential schedule', sequentialKeys);
-    }
-    const parts = spec.sequential;
-    if (!Array.isArray(parts) || parts.length === 0) throw new ConfigError(`${path}.sequential`, 'must be a non-empty list of schedules');
-    const milestones = spec.milestones ?? [];
-    if (!Array.isArray(milestones) || !milestones.every((m) => Number.isInteger(m))) {
-      throw new ConfigError(`${path}.milestones`, 'must be a list of step numbers');
-    }
-    parts.forEach((p, i) => {
-      const part = validateScheduleSpec(p, `${path}.sequential[${i}]`);
+    const checked = strictOptions(sequentialOptions, spec, 'sequential', { path });
+    const parts = checked.sequential.map((p, i) => {
+      const part = validate(p, `${path}.sequential[${i}]`, false);
       if (!isSequentialSpec(part) && getScheduleEntry(part.name).kind === 'metric') {
         throw new ConfigError(`${path}.sequential[${i}].name`, `${part.name} is driven by a metric and cannot be a phase of a sequence`);
       }
+      return part;
     });
-    try {
-      sequential(parts.map(() => () => 1), milestones as number[]);
-    } catch (err) {
-      throw err instanceof ConfigError ? rebase(err, path) : err;
-    }
-    return spec as unknown as SequentialScheduleSpec;
+    return { sequential: parts, milestones: checkMilestones(checked.milestones, parts.length, path) };
   }
   if (!('name' in spec)) throw new ConfigError(`${path}.name`, 'is required', scheduleNames);
-  const entry = getScheduleEntry(spec.name, `${path}.name`);
-  const allowed = Object.keys(entry.options);
-  for (const [key, value] of Object.entries(spec)) {
-    if (key === 'name') continue;
-    const option = entry.options[key];
-    if (!option) throw new ConfigError(`${path}.${key}`, `unknown option of ${entry.name}`, allowed);
-    if (value !== undefined) checkType(`${path}.${key}`, value, option);
-  }
-  return spec as NamedScheduleSpec;
+  const { name, ...options } = spec;
+  const entry = getScheduleEntry(name, `${path}.name`);
+  // the context's totalSteps reaches a top-level spec only (a phase of a sequence has its own length)
+  strictOptions(topLevel ? totalStepsOptional(entry.options) : entry.options, options, entry.name, { path, aliases: scheduleAliases });
+  return { name: entry.name, ...options };
 }
 
 /** The same ConfigError under another field name (its message and allowed values kept). */
-export function renameConfigError(err: ConfigError, field: string): ConfigError {
-  let message = err.message.startsWith(`${err.field}: `) ? err.message.slice(err.field.length + 2) : err.message;
-  const suffix = err.allowed && err.allowed.length ? ` (allowed: ${err.allowed.join(', ')})` : '';
-  if (suffix && message.endsWith(suffix)) message = message.slice(0, -suffix.length);
-  return new ConfigError(field, message, err.allowed);
-}
-
-/** A ConfigError from a family, moved under the spec's path (`cosine`'s `numCycles` -> `schedule.numCycles`). */
-const rebase = (err: ConfigError, path: string): ConfigError => renameConfigError(err, `${path}.${err.field}`);
+export { withField as renameConfigError } from '../options.js';
 
 /** Whether the spec names a metric-driven scheduler (ReduceLROnPlateau). */
 export function isMetricDriven(spec: ScheduleSpec): boolean {
@@ -189,22 +175,27 @@ export function buildSchedule(spec: ScheduleSpec, context: ScheduleContext = {},
   if (isSequentialSpec(checked)) {
     const { totalSteps: _outer, ...inner } = context;
     const parts = checked.sequential.map((p, i) => buildSchedule(p, inner, `${path}.sequential[${i}]`));
-    return sequential(parts, checked.milestones ?? []);
+    return sequential(parts, checked.milestones);
   }
   const entry = getScheduleEntry(checked.name, `${path}.name`);
   if (entry.kind === 'metric') {
     throw new ConfigError(`${path}.name`, `${entry.name} is driven by a metric, not the step: create it with createScheduler (or new ReduceLROnPlateau) and call step(metric)`);
   }
   const { name: _name, ...options } = checked;
-  if (context.totalSteps !== undefined && 'totalSteps' in entry.options && options.totalSteps === undefined && options.epochs === undefined) {
+  if (context.totalSteps !== undefined && 'totalSteps' in entry.options.shape && options.totalSteps === undefined && options.epochs === undefined) {
     options.totalSteps = context.totalSteps;
   }
   if (context.tokensPerStep !== undefined && options.warmupTokens !== undefined && options.tokensPerStep === undefined) {
     options.tokensPerStep = context.tokensPerStep;
   }
-  try {
-    return (entry as StepScheduleEntry).build(options, context.baseLr);
-  } catch (err) {
-    throw err instanceof ConfigError ? rebase(err, path) : err;
-  }
+  return entry.build(options, { baseLr: context.baseLr, path });
+}
+
+/** The metric-driven scheduler (ReduceLROnPlateau) a checked spec names, over the optimizer's groups. */
+export function buildMetricScheduler(optimizer: SchedulableOptimizer, spec: ScheduleSpec, path = 'schedule'): ReduceLROnPlateau {
+  const checked = validateScheduleSpec(spec, path);
+  const entry = isSequentialSpec(checked) ? undefined : getScheduleEntry(checked.name, `${path}.name`);
+  if (!entry || entry.kind !== 'metric' || isSequentialSpec(checked)) throw new ConfigError(path, 'is not driven by a metric: use LRScheduler');
+  const { name: _name, ...options } = checked;
+  return entry.create(optimizer, options, path);
 }

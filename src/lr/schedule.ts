@@ -3,7 +3,6 @@
  * already taken (0 for the first update), returning the factor that multiplies each parameter group's
  * base LR, exactly as PyTorch's LambdaLR and Hugging Face's schedule lambdas do.
  */
-import { ConfigError } from '../errors.js';
 
 /** `(step) => factor`: the (t+1)-th update runs at `baseLr * schedule(t)`. */
 export interface Schedule {
@@ -32,70 +31,6 @@ export function linearWarmup(step: number, warmupSteps: number): number {
 /** Attaches a momentum function to a schedule (used by OneCycleLR and compositions). */
 export function withMomentum(schedule: (step: number) => number, momentum: (step: number) => number | undefined): Schedule {
   return Object.assign(schedule, { momentum });
-}
-
-// ---- option checks: every family validates its own options so direct calls get the same errors ----
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
-}
-
-/** A finite number within the given bounds, or the default when undefined. */
-export function numberOption(
-  field: string,
-  value: number | undefined,
-  bounds: { min?: number; max?: number; minExclusive?: boolean; default?: number } = {},
-): number {
-  if (value === undefined) {
-    if (bounds.default === undefined) throw new ConfigError(field, 'is required');
-    return bounds.default;
-  }
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(field, `must be a finite number, got ${describe(value)}`);
-  const { min, max, minExclusive } = bounds;
-  if (min !== undefined && (minExclusive ? !(value > min) : !(value >= min))) {
-    throw new ConfigError(field, `must be ${minExclusive ? '>' : '>='} ${min}, got ${value}`);
-  }
-  if (max !== undefined && !(value <= max)) throw new ConfigError(field, `must be <= ${max}, got ${value}`);
-  return value;
-}
-
-/** An integer >= min (default 0), or the default when undefined. */
-export function integerOption(field: string, value: number | undefined, bounds: { min?: number; default?: number } = {}): number {
-  const v = numberOption(field, value, { min: bounds.min ?? 0, ...(bounds.default !== undefined ? { default: bounds.default } : {}) });
-  if (!Number.isInteger(v)) throw new ConfigError(field, `must be an integer, got ${v}`);
-  return v;
-}
-
-/** One of a fixed set of strings. */
-export function choiceOption<T extends string>(field: string, value: string | undefined, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!choices.includes(value as T)) throw new ConfigError(field, `unknown value ${describe(value)}`, choices);
-  return value as T;
-}
-
-/** The base LR an absolute option needs; `what` names the option for the error. */
-export function requireBaseLr(baseLr: number | undefined, what: string): number {
-  if (baseLr === undefined) {
-    throw new ConfigError('baseLr', `${what} is an absolute learning rate, so the schedule needs the group's base LR (LRScheduler and buildSchedule supply it)`);
-  }
-  return numberOption('baseLr', baseLr, { min: 0 });
-}
-
-/**
- * A floor given either absolutely (minLr) or as a ratio of the base LR (minLrRatio), as Hugging Face's
- * cosine_with_min_lr takes min_lr or min_lr_rate; returns the ratio.
- */
-export function minLrRatioOf(options: { minLr?: number; minLrRatio?: number; baseLr?: number }, required = false): number {
-  const { minLr, minLrRatio } = options;
-  if (minLr !== undefined && minLrRatio !== undefined) throw new ConfigError('minLr', 'give either minLr or minLrRatio, not both');
-  if (minLr !== undefined) {
-    numberOption('minLr', minLr, { min: 0 });
-    const base = requireBaseLr(options.baseLr, 'minLr');
-    if (minLr > base) throw new ConfigError('minLr', `must not exceed the base LR (${base}), got ${minLr}`);
-    return base === 0 ? 0 : minLr / base;
-  }
-  if (required && minLrRatio === undefined) throw new ConfigError('minLr', 'one of minLr or minLrRatio is required');
-  return numberOption('minLrRatio', minLrRatio, { min: 0, max: 1, default: 0 });
 }
 
 /** A parameter group as the schedulers see it: anneal's Optimizer groups fit, and so does any `{ lr }`. */

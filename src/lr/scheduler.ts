@@ -5,9 +5,9 @@
  * is exact.
  */
 import { ConfigError } from '../errors.js';
-import { buildSchedule, isMetricDriven, validateScheduleSpec, type ScheduleContext, type ScheduleSpec } from './registry.js';
+import { buildMetricScheduler, buildSchedule, isMetricDriven, validateScheduleSpec, type ScheduleContext, type ScheduleSpec } from './registry.js';
 import type { Schedule, SchedulableOptimizer, SchedulableParamGroup } from './schedule.js';
-import { ReduceLROnPlateau, type ReduceLROnPlateauOptions } from './torch/reduceLROnPlateau.js';
+import type { ReduceLROnPlateau } from './torch/reduceLROnPlateau.js';
 
 export interface LRSchedulerOptions {
   /** Receives the warning about stepping before the optimizer (default: process.emitWarning). */
@@ -171,9 +171,6 @@ export function createScheduler(
   options: LRSchedulerOptions = {},
 ): LRScheduler | ReduceLROnPlateau {
   const checked = validateScheduleSpec(spec);
-  if (isMetricDriven(checked)) {
-    const { name: _name, ...plateau } = checked as { name: string } & ReduceLROnPlateauOptions;
-    return new ReduceLROnPlateau(optimizer, plateau);
-  }
+  if (isMetricDriven(checked)) return buildMetricScheduler(optimizer, checked);
   return new LRScheduler(optimizer, checked, options);
 }

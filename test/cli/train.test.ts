@@ -79,7 +79,7 @@ test('config errors name the field and exit 2; a missing config file names the p
   writeFileSync(bad, JSON.stringify({ optimizer: { name: 'adagrad' } }));
   const r = run(['train', bad]);
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /optimizer\.name: got "adagrad" \(allowed: adamw, adam, sgd, adafactor\)/);
+  assert.match(r.stderr, /optimizer\.name: unknown value "adagrad" \(allowed: adamw, adam, sgd, adafactor\)/);
   const missing = run(['train', join(dir, 'none.json')]);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /config file .*none\.json does not exist/);

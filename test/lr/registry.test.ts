@@ -22,12 +22,12 @@ test('the registry holds every family of issue 4 under Hugging Face and PyTorch 
 });
 
 test('an unknown name is an error listing every allowed name', () => {
-  configError(() => getScheduleEntry('cosin'), 'schedule.name', /unknown schedule "cosin" \(allowed: constant, constant_with_warmup, linear, cosine,.*PolynomialLR/);
+  configError(() => getScheduleEntry('cosin'), 'schedule.name', /unknown schedule "cosin"; did you mean cosine\? \(allowed: constant, constant_with_warmup, linear, cosine,.*PolynomialLR/);
 });
 
 test('an unknown option is an error listing the options of that family', () => {
   configError(() => validateScheduleSpec({ name: 'cosine', totalSteps: 10, num_cycles: 2 }), 'schedule.num_cycles',
-    /unknown option of cosine \(allowed: warmupSteps, warmupRatio, warmupTokens, tokensPerStep, totalSteps, numCycles, minLr, minLrRatio\)/);
+    /unknown option of cosine; did you mean numCycles\? \(allowed: warmupSteps, warmupRatio, warmupTokens, tokensPerStep, totalSteps, numCycles, minLr, minLrRatio\)/);
 });
 
 test('options are type-checked before anything is built', () => {
@@ -46,7 +46,7 @@ test('a family\'s own errors come back under the spec\'s path', () => {
 
 test('a sequential spec checks its keys, milestones and phases', () => {
   configError(() => validateScheduleSpec({ sequential: [{ name: 'constant' }], milestones: [], extra: 1 }), 'schedule.extra',
-    /unknown key of a sequential schedule \(allowed: sequential, milestones\)/);
+    /unknown option of sequential \(allowed: sequential, milestones\)/);
   configError(() => validateScheduleSpec({ sequential: [{ name: 'constant' }, { name: 'constant' }], milestones: [] }), 'schedule.milestones',
     /one milestone fewer than schedules/);
   configError(() => validateScheduleSpec({ sequential: [{ name: 'constant' }, { name: 'ReduceLROnPlateau' }], milestones: [3] }),

@@ -2,16 +2,18 @@
  * PyTorch's CosineAnnealingLR and CosineAnnealingWarmRestarts (SGDR, Loshchilov & Hutter 2017), as
  * closed forms of the values PyTorch's recursive step() produces.
  */
+import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
-import type { StepScheduleEntry } from '../entry.js';
-import { integerOption, numberOption, requireBaseLr, type BaseLrOption, type Schedule } from '../schedule.js';
+import { buildWithBaseLr, requireBaseLr, stepSchedule, type FamilyContext } from '../entry.js';
+import type { BaseLrOption, Schedule } from '../schedule.js';
+
+const etaMin = z.number().default(0).describe('absolute LR at the bottom of the cosine');
 
 /** etaMin is an absolute LR: as a fraction of this group's base LR (PyTorch applies it per group). */
-function etaMinRatio(etaMin: number | undefined, baseLr: number | undefined): number {
-  const eta = numberOption('etaMin', etaMin, { default: 0 });
+function etaMinRatio(eta: number, context: FamilyContext): number {
   if (eta === 0) return 0;
-  const base = requireBaseLr(baseLr, 'etaMin');
-  if (base === 0) throw new ConfigError('etaMin', 'a nonzero etaMin needs a nonzero base LR to be a factor of it');
+  const base = requireBaseLr(context, 'etaMin');
+  if (base === 0) throw new ConfigError(context.at('etaMin'), 'a nonzero etaMin needs a nonzero base LR to be a factor of it');
   return eta / base;
 }
 
@@ -20,70 +22,62 @@ function annealed(r: number, cosine: number): number {
   return r + ((1 - r) * (1 + cosine)) / 2;
 }
 
-export interface CosineAnnealingLROptions extends BaseLrOption {
-  /** Steps of the half cosine from the base LR down to etaMin. */
-  tMax: number;
-  /** Absolute LR at tMax (default 0). */
-  etaMin?: number;
-}
+export const cosineAnnealingLROptions = z.strictObject({
+  tMax: z.number().positive().describe('T_max: steps of the half cosine from the base LR down to etaMin'),
+  etaMin,
+});
+
+export type CosineAnnealingLROptions = z.input<typeof cosineAnnealingLROptions> & BaseLrOption;
+
+export const cosineAnnealingLREntry = stepSchedule({
+  name: 'CosineAnnealingLR',
+  description: 'PyTorch CosineAnnealingLR: half cosine from the base LR to etaMin over tMax steps',
+  options: cosineAnnealingLROptions,
+  create: (o, context) => {
+    const r = etaMinRatio(o.etaMin, context);
+    return (step) => annealed(r, Math.cos((Math.PI * step) / o.tMax));
+  },
+});
 
 /**
  * etaMin + (baseLr - etaMin)(1 + cos(pi step / tMax)) / 2. Past tMax it rises again, period 2 tMax, as
  * PyTorch's recursion does (it has no restarts; use CosineAnnealingWarmRestarts for those).
  */
 export function cosineAnnealingLR(options: CosineAnnealingLROptions): Schedule {
-  const tMax = numberOption('tMax', options.tMax, { min: 0, minExclusive: true });
-  const r = etaMinRatio(options.etaMin, options.baseLr);
-  return (step) => annealed(r, Math.cos((Math.PI * step) / tMax));
+  return buildWithBaseLr(cosineAnnealingLREntry, options);
 }
 
-export interface CosineAnnealingWarmRestartsOptions extends BaseLrOption {
-  /** T_0: steps of the first cycle. */
-  t0: number;
-  /** T_mult: each cycle is tMult times longer than the previous (default 1). */
-  tMult?: number;
-  /** Absolute LR at the end of each cycle (default 0). */
-  etaMin?: number;
-}
+export const cosineAnnealingWarmRestartsOptions = z.strictObject({
+  t0: z.int().min(1).describe('T_0: steps of the first cycle'),
+  tMult: z.int().min(1).default(1).describe('T_mult: each cycle is tMult times longer than the one before'),
+  etaMin,
+});
+
+export type CosineAnnealingWarmRestartsOptions = z.input<typeof cosineAnnealingWarmRestartsOptions> & BaseLrOption;
+
+export const cosineAnnealingWarmRestartsEntry = stepSchedule({
+  name: 'CosineAnnealingWarmRestarts',
+  description: 'PyTorch CosineAnnealingWarmRestarts (SGDR): cosine cycles of t0, t0*tMult, ... steps',
+  options: cosineAnnealingWarmRestartsOptions,
+  create: ({ t0, tMult, etaMin: eta }, context) => {
+    const r = etaMinRatio(eta, context);
+    return (step) => {
+      let tCur = step;
+      let tI = t0;
+      if (tMult === 1) tCur = step % t0;
+      else {
+        // PyTorch's step(): T_cur += 1, and on reaching T_i it wraps and T_i grows by T_mult.
+        while (tCur >= tI) {
+          tCur -= tI;
+          tI *= tMult;
+        }
+      }
+      return annealed(r, Math.cos((Math.PI * tCur) / tI));
+    };
+  },
+});
 
 /** SGDR: a cosine from the base LR to etaMin over T_i steps, restarting with T_i = T_0 * tMult^i. */
 export function cosineAnnealingWarmRestarts(options: CosineAnnealingWarmRestartsOptions): Schedule {
-  const t0 = integerOption('t0', options.t0, { min: 1 });
-  const tMult = integerOption('tMult', options.tMult, { min: 1, default: 1 });
-  const r = etaMinRatio(options.etaMin, options.baseLr);
-  return (step) => {
-    let tCur = step;
-    let tI = t0;
-    if (tMult === 1) tCur = step % t0;
-    else {
-      // PyTorch's step(): T_cur += 1, and on reaching T_i it wraps and T_i grows by T_mult.
-      while (tCur >= tI) {
-        tCur -= tI;
-        tI *= tMult;
-      }
-    }
-    return annealed(r, Math.cos((Math.PI * tCur) / tI));
-  };
+  return buildWithBaseLr(cosineAnnealingWarmRestartsEntry, options);
 }
-
-const etaMinSpec = { type: 'number', description: 'absolute LR at the bottom of the cosine (default 0)' } as const;
-
-export const cosineAnnealingLREntry: StepScheduleEntry = {
-  kind: 'step',
-  name: 'CosineAnnealingLR',
-  description: 'PyTorch CosineAnnealingLR: half cosine from the base LR to etaMin over tMax steps',
-  options: { tMax: { type: 'number', description: 'T_max: steps from the base LR to etaMin' }, etaMin: etaMinSpec },
-  build: (o, baseLr) => cosineAnnealingLR({ ...(o as unknown as CosineAnnealingLROptions), baseLr }),
-};
-
-export const cosineAnnealingWarmRestartsEntry: StepScheduleEntry = {
-  kind: 'step',
-  name: 'CosineAnnealingWarmRestarts',
-  description: 'PyTorch CosineAnnealingWarmRestarts (SGDR): cosine cycles of t0, t0*tMult, ... steps',
-  options: {
-    t0: { type: 'integer', description: 'T_0: steps of the first cycle' },
-    tMult: { type: 'integer', description: 'T_mult: growth of each cycle (default 1)' },
-    etaMin: etaMinSpec,
-  },
-  build: (o, baseLr) => cosineAnnealingWarmRestarts({ ...(o as unknown as CosineAnnealingWarmRestartsOptions), baseLr }),
-};

@@ -3,28 +3,26 @@
  * once the metric has not improved for more than `patience` evaluations. It is driven by the metric,
  * not the step, so it is a class with step(metric) rather than a (step) => factor schedule.
  */
+import { z } from 'zod';
 import { ConfigError } from '../../errors.js';
-import type { MetricScheduleEntry } from '../entry.js';
-import { choiceOption, integerOption, numberOption, type SchedulableOptimizer } from '../schedule.js';
+import { fieldPath, strictOptions } from '../../options.js';
+import { scheduleAliases, type MetricScheduleEntry } from '../entry.js';
+import type { SchedulableOptimizer } from '../schedule.js';
 
-export interface ReduceLROnPlateauOptions {
-  /** 'min' (default): the metric should fall (a loss); 'max': it should rise (an accuracy). */
-  mode?: 'min' | 'max';
-  /** new LR = LR * factor (default 0.1; must be < 1). */
-  factor?: number;
-  /** Evaluations without improvement tolerated before reducing (default 10). */
-  patience?: number;
-  /** Improvement needed to count as better (default 1e-4). */
-  threshold?: number;
-  /** 'rel' (default): best * (1 -/+ threshold); 'abs': best -/+ threshold. */
-  thresholdMode?: 'rel' | 'abs';
-  /** Evaluations to wait after a reduction before counting bad ones again (default 0). */
-  cooldown?: number;
-  /** Lower bound on the LR: one for all groups or one per group (default 0). */
-  minLr?: number | readonly number[];
-  /** Reductions smaller than eps are skipped (default 1e-8). */
-  eps?: number;
-}
+const lrBound = z.number().min(0);
+
+export const reduceLROnPlateauOptions = z.strictObject({
+  mode: z.enum(['min', 'max']).default('min').describe('min: the metric should fall (a loss); max: it should rise (an accuracy)'),
+  factor: z.number().min(0).lt(1).default(0.1).describe('new LR = LR * factor on a plateau'),
+  patience: z.int().min(0).default(10).describe('evaluations without improvement tolerated before reducing'),
+  threshold: z.number().default(1e-4).describe('improvement needed to count as better'),
+  thresholdMode: z.enum(['rel', 'abs']).default('rel').describe('rel: best * (1 -/+ threshold); abs: best -/+ threshold'),
+  cooldown: z.int().min(0).default(0).describe('evaluations to wait after a reduction before counting bad ones again'),
+  minLr: z.union([lrBound, z.array(lrBound).readonly()]).default(0).describe('lower bound on the LR: one for all groups or one per group'),
+  eps: z.number().min(0).default(1e-8).describe('reductions smaller than eps are skipped'),
+});
+
+export type ReduceLROnPlateauOptions = z.input<typeof reduceLROnPlateauOptions>;
 
 /** JSON has no infinities; the best metric starts at +/-Infinity. */
 type EncodedNumber = number | 'Infinity' | '-Infinity' | 'NaN';
@@ -56,26 +54,25 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
   private lastLr: number[];
 
+  /** `path`: where the options sit in a config (`schedule`), for the field names of errors. */
   constructor(
     readonly optimizer: SchedulableOptimizer,
     options: ReduceLROnPlateauOptions = {},
+    path = '',
   ) {
-    this.factor = numberOption('factor', options.factor, { min: 0, default: 0.1 });
-    if (this.factor >= 1) throw new ConfigError('factor', `must be < 1, got ${this.factor}`);
-    this.mode = choiceOption('mode', options.mode, ['min', 'max'] as const, 'min');
-    this.thresholdMode = choiceOption('thresholdMode', options.thresholdMode, ['rel', 'abs'] as const, 'rel');
-    this.patience = integerOption('patience', options.patience, { default: 10 });
-    this.threshold = numberOption('threshold', options.threshold, { default: 1e-4 });
-    this.cooldown = integerOption('cooldown', options.cooldown, { default: 0 });
-    this.eps = numberOption('eps', options.eps, { min: 0, default: 1e-8 });
+    const o = strictOptions(reduceLROnPlateauOptions, options, 'ReduceLROnPlateau', { path, aliases: scheduleAliases });
+    this.factor = o.factor;
+    this.mode = o.mode;
+    this.thresholdMode = o.thresholdMode;
+    this.patience = o.patience;
+    this.threshold = o.threshold;
+    this.cooldown = o.cooldown;
+    this.eps = o.eps;
     const groups = optimizer.paramGroups.length;
-    const minLr = options.minLr ?? 0;
-    if (Array.isArray(minLr)) {
-      if (minLr.length !== groups) throw new ConfigError('minLr', `expected ${groups} values (one per parameter group), got ${minLr.length}`);
-      this.minLrs = minLr.map((v, i) => numberOption(`minLr[${i}]`, v, { min: 0 }));
-    } else {
-      this.minLrs = new Array<number>(groups).fill(numberOption('minLr', minLr as number, { min: 0 }));
-    }
+    if (typeof o.minLr === 'number') this.minLrs = new Array<number>(groups).fill(o.minLr);
+    else if (o.minLr.length !== groups) {
+      throw new ConfigError(fieldPath(path, 'minLr'), `expected ${groups} values (one per parameter group), got ${o.minLr.length}`);
+    } else this.minLrs = [...o.minLr];
     this.best = this.modeWorse;
     this.lastLr = optimizer.paramGroups.map((g) => g.lr);
   }
@@ -152,23 +149,14 @@ export class ReduceLROnPlateau {
   }
 }
 
-const plateauOptions: MetricScheduleEntry['options'] = {
-  mode: { type: 'string', description: 'min: the metric should fall; max: rise (default min)', choices: ['min', 'max'] },
-  factor: { type: 'number', description: 'LR multiplier on a plateau (default 0.1)' },
-  patience: { type: 'integer', description: 'evaluations without improvement before reducing (default 10)' },
-  threshold: { type: 'number', description: 'improvement that counts (default 1e-4)' },
-  thresholdMode: { type: 'string', description: 'rel or abs threshold (default rel)', choices: ['rel', 'abs'] },
-  cooldown: { type: 'integer', description: 'evaluations to wait after a reduction (default 0)' },
-  minLr: { type: 'number|number[]', description: 'lower bound on the LR, one or one per group (default 0)' },
-  eps: { type: 'number', description: 'smallest reduction applied (default 1e-8)' },
-};
-
-export const reduceLROnPlateauEntry: MetricScheduleEntry = {
+export const reduceLROnPlateauEntry: MetricScheduleEntry<'ReduceLROnPlateau', typeof reduceLROnPlateauOptions> = {
   kind: 'metric',
   name: 'ReduceLROnPlateau',
   description: 'PyTorch ReduceLROnPlateau: multiply the LR by factor when a metric plateaus (driven by step(metric))',
-  options: plateauOptions,
+  options: reduceLROnPlateauOptions,
+  create: (optimizer, options, path = '') =>
+    new ReduceLROnPlateau(optimizer, strictOptions(reduceLROnPlateauOptions, options, 'ReduceLROnPlateau', { path, aliases: scheduleAliases }), path),
 };
 
 /** Hugging Face's name for the same scheduler. */
-export const reduceLrOnPlateauEntry: MetricScheduleEntry = { ...reduceLROnPlateauEntry, name: 'reduce_lr_on_plateau' };
+export const reduceLrOnPlateauEntry: MetricScheduleEntry<'reduce_lr_on_plateau', typeof reduceLROnPlateauOptions> = { ...reduceLROnPlateauEntry, name: 'reduce_lr_on_plateau' };
