@@ -312,7 +312,7 @@ export function checkScheduleLength(s: ScheduleSpec, maxSteps: number, what: str
   if (isSequentialSpec(s)) return;
   const spec = s as Record<string, unknown>;
   const total = typeof spec.totalSteps === 'number' ? spec.totalSteps : null;
-  if (total !== null && total < maxSteps && (s.name === 'cosine' || s.name === 'OneCycleLR' || s.name === 'cosine_with_restarts')) {
+  if (total !== null && total < maxSteps && (s.name === 'cosine' || s.name === 'cosine_with_min_lr' || s.name === 'OneCycleLR')) {
     throw new ConfigError(
       'schedule.totalSteps',
       `${total} is shorter than the run (${what}: ${maxSteps} steps): ${s.name === 'OneCycleLR' ? 'OneCycleLR cannot step past its end' : 'the cosine would climb back up'}. Leave schedule.totalSteps out to use the run's length, or make it at least ${maxSteps}`,
