@@ -58,17 +58,15 @@ export function renameToPyTorch(stateDict: StateDict): { stateDict: StateDict; c
   return { stateDict: out, collisions };
 }
 
-type Identity = (t: Tensor) => string | undefined;
-
-/** Tensors are the same when they are views of one storage at one offset (stateDict() returns detached views). */
-function identityOf(stateDict: StateDict): { names: Map<Storage, Map<number, string>>; find: Identity } {
+/** The state-dict key of a tensor: stateDict() returns detached views, so a tensor is known by its storage and offset. */
+function keyFinder(stateDict: StateDict): (t: Tensor) => string | undefined {
   const names = new Map<Storage, Map<number, string>>();
   for (const [k, t] of Object.entries(stateDict)) {
     let byOffset = names.get(t.storage);
     if (!byOffset) names.set(t.storage, (byOffset = new Map()));
     if (!byOffset.has(t.offset)) byOffset.set(t.offset, k);
   }
-  return { names, find: (t) => names.get(t.storage)?.get(t.offset) };
+  return (t) => names.get(t.storage)?.get(t.offset);
 }
 
 interface NameTable {
@@ -84,7 +82,7 @@ interface NameTable {
  * declares through stateDictAliases() (a tied output layer).
  */
 function nameTable(module: Module, own: StateDict): NameTable {
-  const { find } = identityOf(own);
+  const find = keyFinder(own);
   const keys = new Map<string, string>();
   const recomputed = new Map<string, { name: string; tensor: Tensor }>();
   const paths = new Map<string, Tensor>();
@@ -92,6 +90,7 @@ function nameTable(module: Module, own: StateDict): NameTable {
     for (const spelling of [name, toPyTorchName(name)]) if (!keys.has(spelling)) keys.set(spelling, key);
   };
   for (const k of Object.keys(own)) add(k, k);
+  const declared: [alias: string, target: string][] = [];
   const walk = (m: Module, prefix: string, path: Set<Module>) => {
     if (path.has(m)) return;
     path.add(m);
@@ -102,24 +101,17 @@ function nameTable(module: Module, own: StateDict): NameTable {
       if (key !== undefined) add(at(name), key);
       else for (const spelling of [at(name), toPyTorchName(at(name))]) recomputed.set(spelling, { name: at(name), tensor: t });
     }
+    for (const [alias, target] of Object.entries(m.stateDictAliases())) declared.push([at(alias), at(target)]);
     for (const [name, child] of m.namedChildren()) walk(child, at(name), path);
     path.delete(m);
   };
   walk(module, '', new Set());
-  // aliases last: they point at paths the walk has found
-  const declare = (m: Module, prefix: string, path: Set<Module>) => {
-    if (path.has(m)) return;
-    path.add(m);
-    const at = (name: string) => (prefix ? `${prefix}.${name}` : name);
-    for (const [alias, target] of Object.entries(m.stateDictAliases())) {
-      const t = paths.get(at(target));
-      const key = t && find(t);
-      if (key !== undefined) add(at(alias), key);
-    }
-    for (const [name, child] of m.namedChildren()) declare(child, at(name), path);
-    path.delete(m);
-  };
-  declare(module, '', new Set());
+  // an alias may point at a path the walk found after it
+  for (const [alias, target] of declared) {
+    const t = paths.get(target);
+    const key = t && find(t);
+    if (key !== undefined) add(alias, key);
+  }
   return { keys, recomputed };
 }
 
