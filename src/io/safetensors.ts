@@ -1,24 +1,18 @@
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
- * mapping names to { dtype, shape, data_offsets }, then the raw little-endian bytes. Reading checks
- * every offset against the buffer, so a truncated or hostile file is an error, never a bad read.
+ * mapping names to { dtype, shape, data_offsets }, then the raw little-endian bytes. Files are
+ * written the way the reference Rust crate writes them and read with its rules (safetensorsHeader.ts),
+ * so a file anneal writes loads in PyTorch's safetensors and a file the crate refuses is refused here.
  */
 import { readFileSync } from 'node:fs';
-import { AnnealError } from '../errors.js';
 import { Tensor } from '../tensor/index.js';
 import { writeFileAtomic } from './atomic.js';
+import { dtypeRank, hasLoneSurrogate, isForbiddenKey, MAX_HEADER_SIZE, N_LEN, readHeader, SafetensorsError, type TensorInfo } from './safetensorsHeader.js';
 
-export class SafetensorsError extends AnnealError {
-  override name = 'SafetensorsError';
-}
+export { SafetensorsError, MAX_HEADER_SIZE } from './safetensorsHeader.js';
 
-const ITEM_SIZE: Record<string, number> = { F32: 4, I32: 4, BOOL: 1, U8: 1, I8: 1, F16: 2, BF16: 2, I64: 8, F64: 8, I16: 2 };
-
-interface HeaderEntry {
-  dtype: string;
-  shape: number[];
-  data_offsets: [number, number];
-}
+/** Named tensors: an object or a Map (a Map holds any name, `__proto__` included, without surprises). */
+export type NamedTensors = Record<string, Tensor> | ReadonlyMap<string, Tensor>;
 
 function dtypeCode(t: Tensor): string {
   switch (t.dtype) {
@@ -28,29 +22,50 @@ function dtypeCode(t: Tensor): string {
   }
 }
 
-/** Serialises named tensors (and string metadata) to safetensors bytes. */
-export function serializeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
-  const names = Object.keys(tensors).sort();
-  const header: Record<string, HeaderEntry | Record<string, string>> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+/** Compares names as Rust's str Ord does: bytewise over UTF-8. */
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+function checkName(name: string, what: string): void {
+  if (isForbiddenKey(name) || (what === 'tensor' && name === '__metadata__')) throw new SafetensorsError(`cannot write ${what} name ${JSON.stringify(name)}: it is reserved`);
+  if (hasLoneSurrogate(name)) throw new SafetensorsError(`cannot write ${what} name ${JSON.stringify(name)}: it holds a lone UTF-16 surrogate, which is not UTF-8`);
+}
+
+/**
+ * Serialises named tensors (and string metadata) to safetensors bytes, laid out as the Rust crate's
+ * serialize() does (tensor.rs:222-262): tensors sorted by dtype, widest first, then by name, so each
+ * tensor's data is aligned to its element size; the header padded with spaces to a multiple of 8.
+ */
+export function serializeSafetensors(tensors: NamedTensors, metadata: Record<string, string> = {}): Uint8Array {
+  const entries = [...(tensors instanceof Map ? tensors.entries() : Object.entries(tensors))].map(([name, t]) => ({ name, t, dtype: dtypeCode(t) }));
+  for (const e of entries) checkName(e.name, 'tensor');
+  entries.sort((a, b) => dtypeRank(b.dtype) - dtypeRank(a.dtype) || compareUtf8(a.name, b.name));
+  const header: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  const metaEntries = Object.entries(metadata);
+  for (const [k, v] of metaEntries) {
+    checkName(k, 'metadata');
+    if (typeof v !== 'string') throw new SafetensorsError(`cannot write metadata ${JSON.stringify(k)}: safetensors metadata values are strings, got ${typeof v}`);
+    if (hasLoneSurrogate(v)) throw new SafetensorsError(`cannot write metadata ${JSON.stringify(k)}: its value holds a lone UTF-16 surrogate`);
+  }
+  if (metaEntries.length > 0) header.__metadata__ = Object.fromEntries(metaEntries);
   let offset = 0;
   const chunks: Uint8Array[] = [];
-  for (const name of names) {
-    const t = tensors[name]!;
+  for (const { name, t, dtype } of entries) {
     const values = t.values();
-    const bytes = new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
-    header[name] = { dtype: dtypeCode(t), shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }
-  let json = JSON.stringify(header);
-  // pad so the data starts 8-byte aligned, as the reference implementation does
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-  const headerBytes = Buffer.from(json, 'utf8');
-  const out = new Uint8Array(8 + headerBytes.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
-  out.set(headerBytes, 8);
-  let pos = 8 + headerBytes.length;
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const n = Math.ceil(json.length / N_LEN) * N_LEN;
+  if (n > MAX_HEADER_SIZE) throw new SafetensorsError(`cannot write a safetensors header of ${n} bytes: the format's limit is ${MAX_HEADER_SIZE}`);
+  const out = new Uint8Array(N_LEN + n + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(n), true);
+  out.set(json, N_LEN);
+  out.fill(0x20, N_LEN + json.length, N_LEN + n);
+  let pos = N_LEN + n;
   for (const c of chunks) {
     out.set(c, pos);
     pos += c.length;
@@ -67,107 +82,69 @@ function halfToFloat(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-function decode(entry: HeaderEntry, bytes: Uint8Array, name: string): Tensor {
-  const n = entry.shape.reduce((a, b) => a * b, 1);
+const LOADABLE = ['F32', 'F64', 'F16', 'BF16', 'I32', 'I16', 'I8', 'U8', 'U16', 'U32', 'I64', 'U64', 'BOOL'];
+
+function decode(info: TensorInfo, bytes: Uint8Array, source: string): Tensor {
+  const n = info.shape.reduce((a, b) => a * b, 1);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  switch (entry.dtype) {
-    case 'F32': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
-      return new Tensor(out, entry.shape);
+  const float = (read: (i: number) => number) => {
+    const out = new Float32Array(n);
+    for (let i = 0; i < n; i++) out[i] = read(i);
+    return new Tensor(out, info.shape);
+  };
+  const int = (read: (i: number) => number | bigint) => {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = read(i);
+      if (v > 2147483647 || v < -2147483648) throw new SafetensorsError(`${source}: tensor '${info.name}': ${info.dtype} value ${v} does not fit int32`, source);
+      out[i] = Number(v);
     }
-    case 'F64': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getFloat64(i * 8, true);
-      return new Tensor(out, entry.shape);
-    }
-    case 'F16': {
-      const out = new Float32Array(n);
-      for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
-      return new Tensor(out, entry.shape);
-    }
-    case 'BF16': {
-      const out = new Float32Array(n);
-      const u32 = new Uint32Array(out.buffer);
-      for (let i = 0; i < n; i++) u32[i] = view.getUint16(i * 2, true) << 16;
-      return new Tensor(out, entry.shape);
-    }
-    case 'I32': case 'I16': case 'I8': case 'U8': case 'I64': {
-      const out = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        let v: number;
-        if (entry.dtype === 'I32') v = view.getInt32(i * 4, true);
-        else if (entry.dtype === 'I16') v = view.getInt16(i * 2, true);
-        else if (entry.dtype === 'I8') v = view.getInt8(i);
-        else if (entry.dtype === 'U8') v = view.getUint8(i);
-        else {
-          const big = view.getBigInt64(i * 8, true);
-          if (big > 2147483647n || big < -2147483648n) throw new SafetensorsError(`tensor '${name}': int64 value ${big} does not fit int32`);
-          v = Number(big);
-        }
-        out[i] = v;
-      }
-      return new Tensor(out, entry.shape);
-    }
-    case 'BOOL': return new Tensor(bytes.slice(), entry.shape);
-    default: throw new SafetensorsError(`tensor '${name}': unsupported dtype ${entry.dtype}`);
+    return new Tensor(out, info.shape);
+  };
+  switch (info.dtype) {
+    case 'F32': return float((i) => view.getFloat32(i * 4, true));
+    case 'F64': return float((i) => view.getFloat64(i * 8, true));
+    case 'F16': return float((i) => halfToFloat(view.getUint16(i * 2, true)));
+    case 'BF16': return float((i) => new Float32Array(new Uint32Array([view.getUint16(i * 2, true) << 16]).buffer)[0]!);
+    case 'I32': return int((i) => view.getInt32(i * 4, true));
+    case 'I16': return int((i) => view.getInt16(i * 2, true));
+    case 'I8': return int((i) => view.getInt8(i));
+    case 'U8': return int((i) => view.getUint8(i));
+    case 'U16': return int((i) => view.getUint16(i * 2, true));
+    case 'U32': return int((i) => view.getUint32(i * 4, true));
+    case 'I64': return int((i) => view.getBigInt64(i * 8, true));
+    case 'U64': return int((i) => view.getBigUint64(i * 8, true));
+    case 'BOOL': return new Tensor(bytes.slice(), info.shape);
+    default:
+      throw new SafetensorsError(`${source}: tensor '${info.name}' has dtype ${info.dtype}, which anneal cannot load (it loads ${LOADABLE.join(', ')})`, source);
   }
 }
 
-/** Parses safetensors bytes into named tensors (float16/bfloat16/float64 widen or narrow to float32). */
+/**
+ * Parses safetensors bytes into named tensors (floating types become float32, integer types int32);
+ * both maps are null-prototype objects, so any tensor name is an ordinary key.
+ */
 export function deserializeSafetensors(buffer: Uint8Array, source = 'safetensors data'): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  if (buffer.length < 8) throw new SafetensorsError(`${source}: too short to be a safetensors file (${buffer.length} bytes)`);
-  const headerLen = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength).getBigUint64(0, true);
-  if (headerLen > BigInt(buffer.length - 8)) throw new SafetensorsError(`${source}: header length ${headerLen} exceeds the file size ${buffer.length}`);
-  const hl = Number(headerLen);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(buffer.subarray(8, 8 + hl)).toString('utf8')) as Record<string, unknown>;
-  } catch {
-    throw new SafetensorsError(`${source}: header is not valid JSON`);
+  const header = readHeader(buffer, source);
+  const tensors = Object.create(null) as Record<string, Tensor>;
+  for (const info of header.tensors) {
+    tensors[info.name] = decode(info, buffer.subarray(header.dataStart + info.begin, header.dataStart + info.end), source);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${source}: header is not a JSON object`);
-  const data = buffer.subarray(8 + hl);
-  const tensors: Record<string, Tensor> = {};
-  let metadata: Record<string, string> = {};
-  const ranges: [number, number, string][] = [];
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = raw as Record<string, string>;
-      continue;
-    }
-    const e = raw as HeaderEntry;
-    const size = ITEM_SIZE[e?.dtype];
-    if (!e || size === undefined) throw new SafetensorsError(`${source}: tensor '${name}' has unknown dtype ${JSON.stringify(e?.dtype)}`);
-    if (!Array.isArray(e.shape) || e.shape.some((s) => !Number.isSafeInteger(s) || s < 0)) throw new SafetensorsError(`${source}: tensor '${name}' has an invalid shape`);
-    const [begin, end] = e.data_offsets ?? [];
-    if (!Number.isSafeInteger(begin) || !Number.isSafeInteger(end) || begin! < 0 || end! < begin! || end! > data.length) {
-      throw new SafetensorsError(`${source}: tensor '${name}' has offsets [${begin}, ${end}] outside the ${data.length} data bytes`);
-    }
-    const numel = e.shape.reduce((a, b) => a * b, 1);
-    if (end! - begin! !== numel * size) throw new SafetensorsError(`${source}: tensor '${name}' has ${end! - begin!} bytes but shape [${e.shape}] of ${e.dtype} needs ${numel * size}`);
-    ranges.push([begin!, end!, name]);
-    tensors[name] = decode(e, data.subarray(begin!, end!), name);
-  }
-  ranges.sort((a, b) => a[0] - b[0]);
-  for (let i = 1; i < ranges.length; i++) {
-    if (ranges[i]![0] < ranges[i - 1]![1]) throw new SafetensorsError(`${source}: tensors '${ranges[i - 1]![2]}' and '${ranges[i]![2]}' overlap`);
-  }
-  return { tensors, metadata };
+  return { tensors, metadata: header.metadata };
 }
 
 /** Writes named tensors to a .safetensors file atomically. */
-export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): void {
+export function saveSafetensors(path: string, tensors: NamedTensors, metadata: Record<string, string> = {}): void {
   writeFileAtomic(path, serializeSafetensors(tensors, metadata));
 }
 
-/** Reads a .safetensors file; a missing or unreadable file is an error naming the path. */
+/** Reads a .safetensors file; a missing, unreadable or malformed file is an error naming the path. */
 export function loadSafetensors(path: string): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new SafetensorsError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SafetensorsError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, path);
   }
   return deserializeSafetensors(bytes, path);
 }

@@ -8,6 +8,8 @@ export {
   TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer,
   type TransformerLayerOptions, type TransformerOptions, type DecoderCallOptions, type Activation,
 } from './transformer.js';
+export { toPyTorchName, toAnnealName, type Naming } from './pytorchNames.js';
+export { toPyTorchStateDict, loadWeights, loadWeightsFrom, saveWeights } from './weights.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalTable } from './positional.js';
 export { TransformerSeq2Seq, type Seq2SeqOptions, type Seq2SeqMasks } from './models/seq2seq.js';
 export { TransformerLM, type LMOptions } from './models/lm.js';

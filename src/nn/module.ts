@@ -6,6 +6,7 @@
 import type { Storage } from '../backend/index.js';
 import { AnnealError } from '../errors.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { renameToPyTorch, resolveStateDictNames, toPyTorchName, type Naming } from './pytorchNames.js';
 
 /** A tensor that a Module registers as a learnable parameter (requiresGrad by default). */
 export class Parameter extends Tensor {
@@ -141,8 +142,12 @@ export abstract class Module {
     for (const p of this.parameters()) p.grad = null;
   }
 
-  /** Parameters and persistent buffers by dotted name; the tensors share storage with the module. */
-  stateDict(): StateDict {
+  /**
+   * Parameters and persistent buffers by dotted name; the tensors share storage with the module.
+   * `naming: 'pytorch'` spells the names as the equivalent PyTorch module's state_dict() does
+   * (snake_case: `selfAttn.inProjWeight` -> `self_attn.in_proj_weight`; see pytorchNames.ts).
+   */
+  stateDict(options: { naming?: Naming } = {}): StateDict {
     const out: StateDict = {};
     for (const [modName, mod] of this.namedModules()) {
       for (const [name, p] of mod.ownParameters()) out[modName ? `${modName}.${name}` : name] = p.detach();
@@ -150,31 +155,47 @@ export abstract class Module {
         if (b.persistent && b.tensor) out[modName ? `${modName}.${name}` : name] = b.tensor.detach();
       }
     }
-    return out;
+    if (options.naming !== 'pytorch') return out;
+    const renamed = renameToPyTorch(out);
+    if (renamed.collisions.length) throw new StateDictError(`${this.constructor.name} has no PyTorch naming: ${renamed.collisions.join('; ')}`);
+    return renamed.stateDict;
+  }
+
+  /**
+   * Other names under which a file may hold this module's state (relative names: alias -> own key),
+   * such as the output layer's weight when it is tied to an embedding. loadStateDict accepts them.
+   */
+  stateDictAliases(): Record<string, string> {
+    return {};
   }
 
   /**
    * Copies values from a state dict into this module's tensors in place. In strict mode (the
    * default) missing and unexpected keys are errors; a shape mismatch always is. The error lists
-   * every offending key.
+   * every offending key. Keys may be spelled anneal's way or PyTorch's (pytorchNames.ts), and a tied
+   * weight may come under any of its names.
    */
   loadStateDict(stateDict: StateDict, strict = true): { missingKeys: string[]; unexpectedKeys: string[] } {
     const own = this.stateDict();
-    const missingKeys = Object.keys(own).filter((k) => !(k in stateDict));
-    const unexpectedKeys = Object.keys(stateDict).filter((k) => !(k in own));
+    const resolved = resolveStateDictNames(this, stateDict, own);
+    stateDict = resolved.stateDict;
+    const spell = (k: string) => (resolved.naming === 'pytorch' ? toPyTorchName(k) : k);
+    const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(stateDict, k));
+    const unexpectedKeys = Object.keys(stateDict).filter((k) => !Object.hasOwn(own, k));
     const shapeMismatches: string[] = [];
     for (const [k, target] of Object.entries(own)) {
       const src = stateDict[k];
       if (!src) continue;
       if (src.shape.length !== target.shape.length || src.shape.some((s, i) => s !== target.shape[i])) {
-        shapeMismatches.push(`${k}: checkpoint has [${src.shape.join(', ')}], model has [${target.shape.join(', ')}]`);
+        shapeMismatches.push(`${spell(k)}: checkpoint has [${src.shape.join(', ')}], model has [${target.shape.join(', ')}]`);
       }
     }
-    if (shapeMismatches.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
+    if (shapeMismatches.length > 0 || resolved.conflicts.length > 0 || (strict && (missingKeys.length > 0 || unexpectedKeys.length > 0))) {
       const parts: string[] = [];
-      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.join(', ')}`);
+      if (missingKeys.length) parts.push(`missing keys: ${missingKeys.map(spell).join(', ')}`);
       if (unexpectedKeys.length && strict) parts.push(`unexpected keys: ${unexpectedKeys.join(', ')}`);
       if (shapeMismatches.length) parts.push(`shape mismatches: ${shapeMismatches.join('; ')}`);
+      if (resolved.conflicts.length) parts.push(`conflicting values: ${resolved.conflicts.join('; ')}`);
       throw new StateDictError(`Error(s) in loading state dict for ${this.constructor.name}: ${parts.join('. ')}`, missingKeys, unexpectedKeys, shapeMismatches);
     }
     noGrad(() => {

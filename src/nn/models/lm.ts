@@ -86,6 +86,11 @@ export class TransformerLM extends Module {
     return this.head ? this.head.forward(x) : linear(x, this.tokEmbed.weight as Parameter);
   }
 
+  /** A tied output layer has no weight of its own: a file may still hold it as head.weight (PyTorch's state_dict lists tied weights under both names). */
+  override stateDictAliases(): Record<string, string> {
+    return this.head ? {} : { 'head.weight': 'tokEmbed.weight' };
+  }
+
   /** An empty KV cache, one per layer, for incremental decoding. */
   emptyCache(): KVCache[] {
     return Array.from({ length: this.layers.length }, () => emptyKVCache());

@@ -119,6 +119,11 @@ export class TransformerSeq2Seq extends Module {
     return this.outProj ? this.outProj.forward(h) : linear(h, this.tgtEmbed.weight as Parameter);
   }
 
+  /** A tied output projection has no weight of its own: a file may still hold it as outProj.weight (PyTorch's state_dict lists tied weights under both names). */
+  override stateDictAliases(): Record<string, string> {
+    return this.outProj ? {} : { 'outProj.weight': 'tgtEmbed.weight' };
+  }
+
   /** Teacher-forced logits for target inputs tgtIn (the target shifted right, starting with <sos>). */
   forward(src: Tensor, tgtIn: Tensor, masks: Seq2SeqMasks = {}): Tensor {
     return this.decode(this.encode(src, masks.srcKeyPaddingMask), src, tgtIn, masks);
