@@ -69,6 +69,7 @@ const seq2seqDataSchema = z
 // ---- models ------------------------------------------------------------------------------------
 
 const commonModelFields = {
+  initFrom: z.string().min(1).nullable().default(null).describe('a safetensors file (anneal\'s or PyTorch\'s parameter names) whose weights training starts from; null: the papers\' random init'),
   dropout: rate().describe('residual dropout, and the default of the other rates'),
   embeddingDropout: rate().optional().describe('dropout on embeddings + positions (default: dropout)'),
   attentionDropout: rate().optional().describe('dropout on attention weights (default: dropout)'),

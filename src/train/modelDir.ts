@@ -1,7 +1,8 @@
 /**
  * A trained model on disk: `model.safetensors` (the parameters), `config.json` (what rebuilds the
  * model and says how to use it: task, architecture, vocabulary or tokenizer) and the tokenizer's
- * own file. A run keeps it at OUT/model, a link that is switched atomically to a complete new
+ * own file. Parameter names are PyTorch's (src/nn/pytorchNames.ts), so PyTorch's load_state_dict takes
+ * the weights as they are. A run keeps it at OUT/model, a link that is switched atomically to a complete new
  * version (src/io/atomicDir.ts), so a crash never leaves one run's weights beside another's config.
  * Reading checks every field and names the file and field that are wrong.
  */
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { deserializeSafetensors, replaceDirAtomic, serializeSafetensors, type DirWriteOptions } from '../io/index.js';
-import { TransformerLM, TransformerSeq2Seq, type LMOptions, type Module, type Seq2SeqOptions, type StateDict } from '../nn/index.js';
+import { loadWeightsFrom, TransformerLM, TransformerSeq2Seq, type LMOptions, type Seq2SeqOptions, type StateDict } from '../nn/index.js';
 import { taskNames, type TaskName } from './config.js';
 
 export const MODEL_FILE = 'model.safetensors';
@@ -132,11 +133,7 @@ export function loadModelDir(dirOrRun: string): LoadedModel {
   } catch (err) {
     throw new InputError(`cannot read ${weightsPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, weightsPath);
   }
-  try {
-    model.loadStateDict(deserializeSafetensors(bytes, weightsPath).tensors);
-  } catch (err) {
-    throw new InputError(`${weightsPath}: ${(err as Error).message}`, weightsPath);
-  }
+  loadWeightsFrom(model, deserializeSafetensors(bytes, weightsPath).tensors, weightsPath);
   model.eval();
   const files: Record<string, string> = {};
   if (config.tokenizer) {
@@ -150,7 +147,3 @@ export function loadModelDir(dirOrRun: string): LoadedModel {
   return { dir, config, model, files };
 }
 
-/** Parameters and persistent buffers of a model, for the model directory. */
-export function weightsOf(model: Module): StateDict {
-  return model.stateDict();
-}

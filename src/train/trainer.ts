@@ -9,7 +9,7 @@
 import { getBackend } from '../backend/index.js';
 import { AnnealError, InputError } from '../errors.js';
 import type { DirWriteOptions } from '../io/index.js';
-import { Dropout, MultiheadAttention, utils, type Module } from '../nn/index.js';
+import { Dropout, loadWeights, loadWeightsFrom, MultiheadAttention, toPyTorchStateDict, utils, type Module } from '../nn/index.js';
 import { getRngState, manualSeed, noGrad, setRngState, type Tensor } from '../tensor/index.js';
 import { buildOptimizer, buildScheduler, type TrainScheduler } from './builders.js';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -112,6 +112,8 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
 
   manualSeed(config.seed);
   const model = task.buildModel();
+  // after the seeded init, so the run's random draws (dropout, batches) are the same as without it
+  if (config.model.initFrom) loadWeights(model, config.model.initFrom);
   const params = model.parameters();
   const optimizer = buildOptimizer(config, model);
   const loader = task.createLoader();
@@ -128,7 +130,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     const steps = listCheckpoints(run.path);
     if (steps.length === 0) throw new InputError(`${run.path} has no checkpoint to resume from (checkpoints are written every training.checkpointEvery steps, or at each evaluation)`, run.path);
     const ck = loadCheckpoint(run.path, steps[steps.length - 1]!);
-    model.loadStateDict(ck.weights);
+    loadWeightsFrom(model, ck.weights, join(ck.path, 'model.safetensors'));
     optimizer.loadStateDict(ck.state.optimizer as never);
     if (scheduler && ck.state.scheduler) scheduler.loadStateDict(ck.state.scheduler as never);
     loader.loadState(ck.state.loader);
@@ -174,7 +176,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     state.optimizer = optimizer.stateDict();
     state.scheduler = scheduler?.stateDict() ?? null;
     const stateToSave = { ...state, elapsedSeconds: elapsed() };
-    const path = saveCheckpoint(run.path, stateToSave, model.stateDict(), t.keepCheckpoints);
+    const path = saveCheckpoint(run.path, stateToSave, toPyTorchStateDict(model), t.keepCheckpoints);
     log({ type: 'checkpoint', step: state.step, path });
   };
 
@@ -292,7 +294,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
         join(run.path, MODEL_DIR),
         {
           config: { ...saved, training: { steps: state.step, seed: config.seed, model: useBest ? 'best' : 'final', bestStep: state.best?.step ?? null, validation: state.history[state.history.length - 1] ?? null, test, stopReason } },
-          weights: model.stateDict(),
+          weights: toPyTorchStateDict(model),
           files: task.artifacts(),
         },
         options.modelDirWrite,

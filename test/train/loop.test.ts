@@ -41,3 +41,24 @@ test('the fine-tuning phase runs after the main one with its own steps, constant
   for (const m of result.model.modules()) if (m instanceof Dropout) assert.equal(m.p, 0);
   assert.match(result.stopReason, /finished fine-tuning/);
 });
+
+test('model.initFrom starts training from saved weights; a missing file is named', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'anneal-init-'));
+  const first = await train(tiny({ training: { maxSteps: 20, evalEvery: 20 } }), { out });
+  const weights = join(out, 'model', 'model.safetensors');
+  // an lr of ~0 leaves the loaded weights as they are
+  const again = await train(tiny({ model: { initFrom: weights }, optimizer: { name: 'sgd', lr: 1e-12 }, schedule: { name: 'constant' }, training: { maxSteps: 1, evalEvery: 1 } }));
+  assert.ok(Math.abs(again.history[0]!.loss - first.history.at(-1)!.loss) < 1e-6, `${again.history[0]!.loss} vs ${first.history.at(-1)!.loss}`);
+  await assert.rejects(train(tiny({ model: { initFrom: join(out, 'nope.safetensors') } })), (e: unknown) => e instanceof Error && e.message.includes('nope.safetensors'));
+});
+
+test('checkpoints and the model directory carry PyTorch parameter names', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'anneal-names-'));
+  await train(tiny({ schedule: { name: 'constant' }, training: { maxSteps: 2, evalEvery: 2 } }), { out });
+  const { loadSafetensors } = await import('../../src/io/index.js');
+  for (const file of [join(out, 'model', 'model.safetensors'), join(out, 'checkpoints', 'step-00000002', 'model.safetensors')]) {
+    const names = Object.keys(loadSafetensors(file).tensors);
+    assert.ok(names.includes('core.encoder.layers.0.self_attn.in_proj_weight'), names.join(', '));
+    assert.ok(!names.some((n) => /[A-Z]/.test(n)), `camelCase name in ${file}`);
+  }
+});
