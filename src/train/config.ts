@@ -89,7 +89,7 @@ const seq2seqModelSchema = (d: { dModel: number; layers: number; ff: number; dro
       activation: z.enum(['relu', 'gelu', 'gelu_tanh']).default('relu').describe('feed-forward activation'),
       normFirst: z.boolean().default(false).describe('pre-norm instead of post-norm'),
       positional: z.enum(['sinusoidal', 'learned']).default('sinusoidal').describe('fixed sinusoidal positions or learned position embeddings'),
-      tieOutput: z.boolean().default(false).describe('share the target embedding with the output projection'),
+      tieWeights: z.boolean().default(false).describe('share the target embedding with the output projection (the head)'),
     })
     .strict();
 

@@ -30,7 +30,7 @@ test("stateDict({ naming: 'pytorch' }) names the seq2seq model's tensors as torc
   manualSeed(0);
   const keys = Object.keys(new nn.TransformerSeq2Seq(seq2seqOptions).stateDict({ naming: 'pytorch' }));
   for (const k of [
-    'src_embed.weight', 'tgt_embed.weight', 'out_proj.weight', 'out_proj.bias',
+    'src_embed.weight', 'tgt_embed.weight', 'head.weight', 'head.bias',
     'core.encoder.layers.0.self_attn.in_proj_weight', 'core.encoder.layers.0.self_attn.out_proj.weight', 'core.encoder.layers.0.linear1.bias', 'core.encoder.norm.weight',
     'core.decoder.layers.0.multihead_attn.in_proj_bias', 'core.decoder.layers.0.norm3.weight',
   ]) assert.ok(keys.includes(k), k);
@@ -58,9 +58,9 @@ test('a tied output layer is written once, under the embedding it shares', () =>
   manualSeed(0);
   const lm = Object.keys(new nn.TransformerLM(lmOptions).stateDict({ naming: 'pytorch' }));
   assert.ok(lm.includes('tok_embed.weight') && !lm.some((k) => k.startsWith('head')));
-  const s2s = Object.keys(new nn.TransformerSeq2Seq({ ...seq2seqOptions, tgtVocabSize: 7, shareEmbeddings: true, tieOutput: true }).stateDict({ naming: 'pytorch' }));
+  const s2s = Object.keys(new nn.TransformerSeq2Seq({ ...seq2seqOptions, tgtVocabSize: 7, shareEmbeddings: true, tieWeights: true }).stateDict({ naming: 'pytorch' }));
   assert.ok(s2s.includes('src_embed.weight'));
-  assert.ok(!s2s.some((k) => k.startsWith('tgt_embed') || k.startsWith('out_proj')));
+  assert.ok(!s2s.some((k) => k.startsWith('tgt_embed') || k.startsWith('head')));
 });
 
 test("a tied weight is read under its other names too, as PyTorch's state_dict lists it", () => {
@@ -80,7 +80,7 @@ test("a tied weight is read under its other names too, as PyTorch's state_dict l
 });
 
 test('shared embeddings are read under either side\'s name', () => {
-  const options = { ...seq2seqOptions, tgtVocabSize: 7, shareEmbeddings: true, tieOutput: true };
+  const options = { ...seq2seqOptions, tgtVocabSize: 7, shareEmbeddings: true, tieWeights: true };
   manualSeed(5);
   const source = new nn.TransformerSeq2Seq(options);
   const sd = source.stateDict({ naming: 'pytorch' });
@@ -88,7 +88,7 @@ test('shared embeddings are read under either side\'s name', () => {
   const { 'src_embed.weight': _dropped, ...rest } = sd;
   manualSeed(6);
   const target = new nn.TransformerSeq2Seq(options);
-  target.loadStateDict({ ...rest, 'tgt_embed.weight': emb, 'out_proj.weight': emb });
+  target.loadStateDict({ ...rest, 'tgt_embed.weight': emb, 'head.weight': emb });
   sameParameters(target, source);
 });
 
@@ -171,4 +171,15 @@ test('loadWeights turns every kind of bad file into an InputError naming the pat
     });
   }
   assert.throws(() => nn.loadWeights(model, join(dir, 'absent.safetensors')), (err: unknown) => err instanceof InputError && /cannot read .*absent\.safetensors: ENOENT/.test(err.message));
+});
+
+test('files from before the seq2seq output layer was named head (outProj) still load', () => {
+  const options = { srcVocabSize: 7, tgtVocabSize: 7, dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16, maxLen: 8 };
+  const source = new nn.TransformerSeq2Seq(options);
+  const legacy = Object.fromEntries(Object.entries(source.stateDict({ naming: 'pytorch' })).map(([k, v]) => [k.replace(/^head\./, 'out_proj.'), v]));
+  assert.ok('out_proj.weight' in legacy);
+  const target = new nn.TransformerSeq2Seq(options);
+  target.loadStateDict(legacy);
+  assert.deepEqual(target.head!.weight.toArray(), source.head!.weight.toArray());
+  assert.deepEqual(target.head!.bias!.toArray(), source.head!.bias!.toArray());
 });

@@ -52,8 +52,8 @@ test('greedy decoding stops rows at <eos> and pads finished rows with <eos>', ()
   manualSeed(0);
   const m = new nn.TransformerSeq2Seq({ srcVocabSize: 6, tgtVocabSize: 6, dModel: 8, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 16 });
   // bias the output projection so that token 2 (<eos>) always wins
-  m.outProj!.bias!.storage.fill(0);
-  m.outProj!.bias!.storage[2] = 100;
+  m.head!.bias!.storage.fill(0);
+  m.head!.bias!.storage[2] = 100;
   const out = m.greedyDecode(randint(3, 6, [2, 3]), { sosIdx: 1, eosIdx: 2, maxLen: 5 });
   assert.deepEqual(out.toArray(), [[2], [2]]);
   assert.ok(m.training, 'greedyDecode restores training mode');

@@ -25,7 +25,7 @@ test('excludeEmbeddings also exempts the embedding tables', () => {
   const { decay, noDecay } = splitDecayNames(model, { weightDecay: 0.1, excludeEmbeddings: true });
   assert.ok(noDecay.includes('srcEmbed.weight') && noDecay.includes('tgtEmbed.weight'));
   assert.ok(decay.every((n) => !/Embed/.test(n)));
-  assert.ok(decay.includes('outProj.weight') && noDecay.includes('outProj.bias'));
+  assert.ok(decay.includes('head.weight') && noDecay.includes('head.bias'));
 });
 
 test('the rule is overridable by name patterns or by a predicate', () => {

@@ -52,7 +52,7 @@ test('the same seed reproduces the run exactly', async () => {
   const a = first.events.flatMap((e) => (e.type === 'step' ? [e.loss, e.gradNorm] : []));
   const b = again.events.flatMap((e) => (e.type === 'step' ? [e.loss, e.gradNorm] : []));
   assert.deepEqual(b, a);
-  assert.deepEqual(again.result.model.stateDict()['outProj.weight']!.toArray(), first.result.model.stateDict()['outProj.weight']!.toArray());
+  assert.deepEqual(again.result.model.stateDict()['head.weight']!.toArray(), first.result.model.stateDict()['head.weight']!.toArray());
 });
 
 test('the learning rate follows the configured schedule: Noam warmup peaks at warmupSteps', () => {

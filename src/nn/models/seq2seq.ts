@@ -20,8 +20,8 @@ export interface Seq2SeqOptions extends TransformerModelOptions {
   tgtPaddingIdx?: number | null;
   /** One embedding table for source and target (needs equal vocabularies). */
   shareEmbeddings?: boolean;
-  /** The output projection reuses the target embedding matrix. */
-  tieOutput?: boolean;
+  /** The output projection (head) reuses the target embedding matrix (Press & Wolf 2017), as the LM's tieWeights. */
+  tieWeights?: boolean;
 }
 
 export interface Seq2SeqMasks {
@@ -35,7 +35,8 @@ export class TransformerSeq2Seq extends Module {
   readonly positions: SinusoidalPositionalEncoding | LearnedPositionalEmbedding;
   readonly embedDropout: Dropout;
   readonly core: Transformer;
-  readonly outProj: Linear | null;
+  /** The projection to target-vocabulary logits; null when tied to the target embedding. */
+  readonly head: Linear | null;
   readonly dModel: number;
   readonly options: Readonly<Seq2SeqOptions>;
 
@@ -67,7 +68,7 @@ export class TransformerSeq2Seq extends Module {
       layerNormEps: options.layerNormEps,
       generator: options.generator,
     });
-    this.outProj = options.tieOutput ? null : new Linear(d, options.tgtVocabSize);
+    this.head = options.tieWeights ? null : new Linear(d, options.tgtVocabSize);
     this.resetEmbeddings();
   }
 
@@ -76,9 +77,9 @@ export class TransformerSeq2Seq extends Module {
     const std = this.dModel ** -0.5;
     this.srcEmbed.resetParameters(std);
     if (this.tgtEmbed !== this.srcEmbed) this.tgtEmbed.resetParameters(std);
-    if (this.outProj) {
-      init.xavierUniform_(this.outProj.weight);
-      if (this.outProj.bias) init.zeros_(this.outProj.bias);
+    if (this.head) {
+      init.xavierUniform_(this.head.weight);
+      if (this.head.bias) init.zeros_(this.head.bias);
     }
   }
 
@@ -116,12 +117,17 @@ export class TransformerSeq2Seq extends Module {
   }
 
   private project(h: Tensor): Tensor {
-    return this.outProj ? this.outProj.forward(h) : linear(h, this.tgtEmbed.weight as Parameter);
+    return this.head ? this.head.forward(h) : linear(h, this.tgtEmbed.weight as Parameter);
   }
 
-  /** A tied output projection has no weight of its own: a file may still hold it as outProj.weight (PyTorch's state_dict lists tied weights under both names). */
+  /**
+   * A tied head has no weight of its own: a file may still hold it as head.weight (PyTorch's
+   * state_dict lists tied weights under both names). Files from before the output layer was named
+   * `head` call it outProj.
+   */
   override stateDictAliases(): Record<string, string> {
-    return this.outProj ? {} : { 'outProj.weight': 'tgtEmbed.weight' };
+    if (!this.head) return { 'head.weight': 'tgtEmbed.weight', 'outProj.weight': 'tgtEmbed.weight' };
+    return this.head.bias ? { 'outProj.weight': 'head.weight', 'outProj.bias': 'head.bias' } : { 'outProj.weight': 'head.weight' };
   }
 
   /** Teacher-forced logits for target inputs tgtIn (the target shifted right, starting with <sos>). */

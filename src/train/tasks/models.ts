@@ -28,7 +28,7 @@ export function seq2seqOptions(
   m: NumbersConfig['model'] | Seq2SeqConfig['model'],
   sizes: { srcVocabSize: number; tgtVocabSize: number; maxLen: number; srcPaddingIdx: number; tgtPaddingIdx: number },
 ): Seq2SeqOptions {
-  return { ...sizes, ...shared(m), numEncoderLayers: m.numEncoderLayers, numDecoderLayers: m.numDecoderLayers, tieOutput: m.tieOutput };
+  return { ...sizes, ...shared(m), numEncoderLayers: m.numEncoderLayers, numDecoderLayers: m.numDecoderLayers, tieWeights: m.tieWeights };
 }
 
 export function lmOptions(m: LanguageModelConfig['model'], sizes: { vocabSize: number; maxLen: number }): LMOptions {
