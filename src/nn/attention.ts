@@ -8,6 +8,7 @@ import { ShapeError } from '../tensor/shape.js';
 import * as init from './init.js';
 import { Linear } from './layers.js';
 import { Module, Parameter } from './module.js';
+import { moduleOptions, multiheadAttentionOptions, type MultiheadAttentionOptions } from './options.js';
 
 /** A float [sz, sz] mask with -inf above the diagonal: position i sees positions <= i (Transformer.generate_square_subsequent_mask). */
 export function causalMask(size: number): Tensor {
@@ -116,14 +117,7 @@ export function scaledDotProductAttention(
   return attention(q, k, v, { mask, dropoutP: options.dropoutP ?? 0, training: true, scale: options.scale, generator: options.generator })[0];
 }
 
-export interface MultiheadAttentionOptions {
-  /** Dropout on the attention weights. */
-  dropout?: number;
-  bias?: boolean;
-  /** Inputs are [batch, seq, embed] (default here, unlike PyTorch) or [seq, batch, embed]. */
-  batchFirst?: boolean;
-  generator?: Generator;
-}
+export type { MultiheadAttentionOptions } from './options.js';
 
 export interface AttentionCallOptions {
   /** [B, S]: true (or -inf) where a key is padding and must get no attention. */
@@ -160,6 +154,7 @@ export class MultiheadAttention extends Module {
     options: MultiheadAttentionOptions = {},
   ) {
     super();
+    options = moduleOptions(multiheadAttentionOptions, options, 'MultiheadAttention');
     if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
     this.headDim = embedDim / numHeads;
     this.dropoutP = options.dropout ?? 0;

@@ -13,7 +13,8 @@ export { toPyTorchStateDict, loadWeights, loadWeightsFrom, saveWeights } from '.
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalTable } from './positional.js';
 export { TransformerSeq2Seq, type Seq2SeqOptions, type Seq2SeqMasks } from './models/seq2seq.js';
 export { TransformerLM, type LMOptions } from './models/lm.js';
-export type { TransformerModelOptions } from './models/options.js';
+export type { TransformerModelOptions, LinearOptions, EmbeddingOptions, LayerNormOptions } from './options.js';
+export * as options from './options.js';
 export * as functional from './functional.js';
 export * as init from './init.js';
 export * as utils from './utils/index.js';

@@ -2,6 +2,7 @@
 import { dropout, embedding, layerNorm, linear, Tensor, type Generator } from '../tensor/index.js';
 import * as init from './init.js';
 import { Module, Parameter } from './module.js';
+import { embeddingOptions, layerNormOptions, linearOptions, moduleOptions, type EmbeddingOptions, type LayerNormOptions, type LinearOptions } from './options.js';
 
 /** y = x W^T + b (torch.nn.Linear), with PyTorch's default init U(-1/sqrt(in), 1/sqrt(in)) for both. */
 export class Linear extends Module {
@@ -11,9 +12,10 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    options: { bias?: boolean } = {},
+    options: LinearOptions = {},
   ) {
     super();
+    options = moduleOptions(linearOptions, options, 'Linear');
     this.weight = new Parameter(Tensor.zeros([outFeatures, inFeatures]));
     this.bias = options.bias ?? true ? new Parameter(Tensor.zeros([outFeatures])) : null;
     this.resetParameters();
@@ -41,9 +43,10 @@ export class Embedding extends Module {
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    options: { paddingIdx?: number | null } = {},
+    options: EmbeddingOptions = {},
   ) {
     super();
+    options = moduleOptions(embeddingOptions, options, 'Embedding');
     let pad = options.paddingIdx ?? null;
     if (pad !== null) {
       if (pad < -numEmbeddings || pad >= numEmbeddings) throw new RangeError(`Embedding: paddingIdx ${pad} must be within num_embeddings ${numEmbeddings}`);
@@ -79,9 +82,10 @@ export class LayerNorm extends Module {
 
   constructor(
     normalizedShape: number | readonly number[],
-    readonly options: { eps?: number; elementwiseAffine?: boolean; bias?: boolean } = {},
+    readonly options: LayerNormOptions = {},
   ) {
     super();
+    moduleOptions(layerNormOptions, options, 'LayerNorm');
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? new Parameter(Tensor.zeros(this.normalizedShape)) : null;

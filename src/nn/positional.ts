@@ -3,6 +3,7 @@ import { Tensor } from '../tensor/index.js';
 import { ShapeError } from '../tensor/shape.js';
 import * as init from './init.js';
 import { Module, Parameter } from './module.js';
+import { learnedPositionalOptions, moduleOptions } from './options.js';
 
 /**
  * The table PE[pos, 2i] = sin(pos / 10000^(2i/d)), PE[pos, 2i+1] = cos(...). Intermediate values are
@@ -48,6 +49,7 @@ export class LearnedPositionalEmbedding extends Module {
 
   constructor(readonly maxLen: number, readonly dModel: number, options: { std?: number } = {}) {
     super();
+    options = moduleOptions(learnedPositionalOptions, options, 'LearnedPositionalEmbedding');
     this.weight = new Parameter(Tensor.zeros([maxLen, dModel]));
     init.normal_(this.weight, 0, options.std ?? dModel ** -0.5);
   }

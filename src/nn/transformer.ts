@@ -9,22 +9,11 @@ import { causalMask, emptyKVCache, MultiheadAttention, type KVCache } from './at
 import * as init from './init.js';
 import { Dropout, LayerNorm, Linear } from './layers.js';
 import { Module, ModuleList } from './module.js';
+import { moduleOptions, transformerLayerOptions, transformerOptions, type TransformerLayerOptions, type TransformerOptions } from './options.js';
 
 export type Activation = 'relu' | 'gelu' | 'gelu_tanh';
 
-export interface TransformerLayerOptions {
-  dimFeedforward?: number;
-  /** Residual-branch dropout, and the default for the other two rates. */
-  dropout?: number;
-  attentionDropout?: number;
-  activationDropout?: number;
-  activation?: Activation;
-  layerNormEps?: number;
-  /** Pre-norm (LayerNorm before each sublayer, Xiong et al. 2020) instead of the original post-norm. */
-  normFirst?: boolean;
-  bias?: boolean;
-  generator?: Generator;
-}
+export type { TransformerLayerOptions, TransformerOptions } from './options.js';
 
 function activate(x: Tensor, activation: Activation): Tensor {
   switch (activation) {
@@ -73,6 +62,7 @@ export class TransformerEncoderLayer extends Module {
     options: TransformerLayerOptions = {},
   ) {
     super();
+    options = moduleOptions(transformerLayerOptions, options, new.target.name);
     const p = options.dropout ?? 0.1;
     const ff = options.dimFeedforward ?? 2048;
     const eps = options.layerNormEps ?? 1e-5;
@@ -158,6 +148,7 @@ export class TransformerDecoderLayer extends Module {
     options: TransformerLayerOptions = {},
   ) {
     super();
+    options = moduleOptions(transformerLayerOptions, options, new.target.name);
     const p = options.dropout ?? 0.1;
     const ff = options.dimFeedforward ?? 2048;
     const eps = options.layerNormEps ?? 1e-5;
@@ -252,12 +243,6 @@ export class TransformerDecoder extends Module {
   }
 }
 
-export interface TransformerOptions extends TransformerLayerOptions {
-  dModel?: number;
-  nhead?: number;
-  numEncoderLayers?: number;
-  numDecoderLayers?: number;
-}
 
 /**
  * The encoder-decoder of torch.nn.Transformer: both stacks end in a LayerNorm (PyTorch adds these
@@ -272,11 +257,13 @@ export class Transformer extends Module {
 
   constructor(options: TransformerOptions = {}) {
     super();
+    options = moduleOptions(transformerOptions, options, 'Transformer');
     this.dModel = options.dModel ?? 512;
     this.nhead = options.nhead ?? 8;
     const eps = options.layerNormEps ?? 1e-5;
-    const encLayer = new TransformerEncoderLayer(this.dModel, this.nhead, options);
-    const decLayer = new TransformerDecoderLayer(this.dModel, this.nhead, options);
+    const { dModel: _d, nhead: _h, numEncoderLayers: _e, numDecoderLayers: _n, ...layerOptions } = options;
+    const encLayer = new TransformerEncoderLayer(this.dModel, this.nhead, layerOptions);
+    const decLayer = new TransformerDecoderLayer(this.dModel, this.nhead, layerOptions);
     this.encoder = new TransformerEncoder(encLayer, options.numEncoderLayers ?? 6, new LayerNorm(this.dModel, { eps, bias: options.bias }));
     this.decoder = new TransformerDecoder(decLayer, options.numDecoderLayers ?? 6, new LayerNorm(this.dModel, { eps, bias: options.bias }));
     this.resetParameters();

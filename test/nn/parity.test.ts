@@ -45,8 +45,9 @@ function checkGrads(model: nn.Module, c: Case): void {
 for (const name of ['seq2seq_postnorm_relu', 'seq2seq_prenorm_gelu']) {
   test(`TransformerSeq2Seq matches PyTorch's nn.Transformer: ${name}`, () => {
     const c = fixture.cases[name]!;
-    const cfg = c.config as unknown as nn.Seq2SeqOptions & { labelSmoothing: number };
-    const model = new nn.TransformerSeq2Seq(cfg);
+    const { labelSmoothing, ...options } = c.config as unknown as nn.Seq2SeqOptions & { labelSmoothing: number };
+    const cfg = { ...options, labelSmoothing };
+    const model = new nn.TransformerSeq2Seq(options);
     loadParams(model, c);
     const logits = model.forward(toTensor(c.inputs.src!, 'int32'), toTensor(c.inputs.tgtIn!, 'int32'));
     assertClose(logits.toArray(), c.logits.data, { rtol: 1e-4, atol: 1e-5 }, 'logits:');
@@ -59,8 +60,9 @@ for (const name of ['seq2seq_postnorm_relu', 'seq2seq_prenorm_gelu']) {
 
 test("TransformerLM matches a PyTorch pre-norm GELU decoder-only model with tied output", () => {
   const c = fixture.cases.lm_prenorm_gelu_tied!;
-  const cfg = c.config as unknown as nn.LMOptions & { labelSmoothing: number };
-  const model = new nn.TransformerLM(cfg);
+  const { labelSmoothing, ...options } = c.config as unknown as nn.LMOptions & { labelSmoothing: number };
+  const cfg = { ...options, labelSmoothing };
+  const model = new nn.TransformerLM(options);
   loadParams(model, c);
   const ids = toTensor(c.inputs.ids!, 'int32');
   const logits = model.forward(ids);

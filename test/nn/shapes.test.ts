@@ -44,7 +44,7 @@ test('positions beyond maxLen are an error naming the limit', () => {
 
 test('constructor checks give clear messages', () => {
   assert.throws(() => new nn.MultiheadAttention(10, 3), /embedDim 10 must be divisible by numHeads 3/);
-  assert.throws(() => new nn.TransformerEncoderLayer(8, 2, { activation: 'swish' as never }), /activation must be one of relu, gelu, gelu_tanh/);
+  assert.throws(() => new nn.TransformerEncoderLayer(8, 2, { activation: 'swish' as never }), /activation: unknown value "swish".*allowed: relu, gelu, gelu_tanh/);
   assert.throws(() => new nn.Dropout(1.5), /probability must be in \[0, 1\]/);
 });
 

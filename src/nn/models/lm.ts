@@ -10,18 +10,9 @@ import { Module, ModuleList, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
 import { emptyKVCache, type KVCache } from '../attention.js';
 import { TransformerEncoderLayer } from '../transformer.js';
-import type { TransformerModelOptions } from './options.js';
+import { lmOptions, moduleOptions, type LMOptions } from '../options.js';
 
-export interface LMOptions extends TransformerModelOptions {
-  vocabSize: number;
-  numLayers?: number;
-  tieWeights?: boolean;
-  /** Std of the token (and learned position) embedding init; default d^-0.5. */
-  embeddingInitStd?: number;
-  /** Multiply token embeddings by sqrt(d) (Vaswani et al.); GPT does not. */
-  scaleEmbeddings?: boolean;
-  paddingIdx?: number | null;
-}
+export type { LMOptions } from '../options.js';
 
 export class TransformerLM extends Module {
   readonly tokEmbed: Embedding;
@@ -36,6 +27,7 @@ export class TransformerLM extends Module {
 
   constructor(options: LMOptions) {
     super();
+    options = moduleOptions(lmOptions, options, 'TransformerLM');
     this.options = { ...options };
     const d = (this.dModel = options.dModel ?? 128);
     this.maxLen = options.maxLen ?? 1024;

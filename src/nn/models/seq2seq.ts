@@ -9,20 +9,9 @@ import { Dropout, Embedding, Linear } from '../layers.js';
 import { Module, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
 import { emptyDecoderCache, Transformer, type DecoderLayerCache } from '../transformer.js';
-import type { TransformerModelOptions } from './options.js';
+import { moduleOptions, seq2seqOptions, type Seq2SeqOptions } from '../options.js';
 
-export interface Seq2SeqOptions extends TransformerModelOptions {
-  srcVocabSize: number;
-  tgtVocabSize: number;
-  numEncoderLayers?: number;
-  numDecoderLayers?: number;
-  srcPaddingIdx?: number | null;
-  tgtPaddingIdx?: number | null;
-  /** One embedding table for source and target (needs equal vocabularies). */
-  shareEmbeddings?: boolean;
-  /** The output projection (head) reuses the target embedding matrix (Press & Wolf 2017), as the LM's tieWeights. */
-  tieWeights?: boolean;
-}
+export type { Seq2SeqOptions } from '../options.js';
 
 export interface Seq2SeqMasks {
   srcKeyPaddingMask?: Tensor | null;
@@ -42,6 +31,7 @@ export class TransformerSeq2Seq extends Module {
 
   constructor(options: Seq2SeqOptions) {
     super();
+    options = moduleOptions(seq2seqOptions, options, 'TransformerSeq2Seq');
     this.options = { ...options };
     const d = (this.dModel = options.dModel ?? 512);
     const maxLen = options.maxLen ?? 512;
