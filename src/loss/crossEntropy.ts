@@ -4,6 +4,7 @@
  * training loops need.
  */
 import { crossEntropy as crossEntropyOp, type CrossEntropyOptions, type Tensor } from '../tensor/index.js';
+import { crossEntropyOptions, lossOptions } from './options.js';
 
 export type { CrossEntropyOptions, Reduction, Smoothing } from '../tensor/index.js';
 
@@ -13,7 +14,7 @@ export type { CrossEntropyOptions, Reduction, Smoothing } from '../tensor/index.
  * smoothing: 'offTarget' for the eps/(C-1) variant.
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
-  return crossEntropyOp(logits, target, options);
+  return crossEntropyOp(logits, target, lossOptions(crossEntropyOptions, options, 'crossEntropy'));
 }
 
 /**

@@ -11,6 +11,7 @@ export {
 export { toPyTorchName, toAnnealName, type Naming } from './pytorchNames.js';
 export { toPyTorchStateDict, loadWeights, loadWeightsFrom, saveWeights } from './weights.js';
 export { SinusoidalPositionalEncoding, LearnedPositionalEmbedding, sinusoidalTable } from './positional.js';
+export { CrossEntropyLoss, MSELoss } from './loss.js';
 export { TransformerSeq2Seq, type Seq2SeqOptions, type Seq2SeqMasks } from './models/seq2seq.js';
 export { TransformerLM, type LMOptions } from './models/lm.js';
 export type { TransformerModelOptions, LinearOptions, EmbeddingOptions, LayerNormOptions } from './options.js';

@@ -4,6 +4,7 @@
  * under PyTorch-style dotted names ("encoder.layers.0.selfAttn.inProjWeight").
  */
 import type { Storage } from '../backend/index.js';
+import { loadStateDictOptions, moduleOptions } from './options.js';
 import { AnnealError } from '../errors.js';
 import { Generator, noGrad, Tensor } from '../tensor/index.js';
 import { renameToPyTorch, resolveStateDictNames, toPyTorchName, type Naming } from './pytorchNames.js';
@@ -175,7 +176,9 @@ export abstract class Module {
    * every offending key. Keys may be spelled anneal's way or PyTorch's (pytorchNames.ts), and a tied
    * weight may come under any of its names.
    */
-  loadStateDict(stateDict: StateDict, strict = true): { missingKeys: string[]; unexpectedKeys: string[] } {
+  loadStateDict(stateDict: StateDict, options: boolean | { strict?: boolean } = true): { missingKeys: string[]; unexpectedKeys: string[] } {
+    // PyTorch's load_state_dict(sd, strict=False), written either way
+    const strict = typeof options === 'boolean' ? options : moduleOptions(loadStateDictOptions, options, 'loadStateDict').strict ?? true;
     const own = this.stateDict();
     const resolved = resolveStateDictNames(this, stateDict, own);
     stateDict = resolved.stateDict;

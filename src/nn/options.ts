@@ -115,6 +115,10 @@ export const lmOptions = z.strictObject({
   paddingIdx: z.number().int().nullable().optional().describe('padding id of the token embedding (default none)'),
 });
 
+export const loadStateDictOptions = z.strictObject({
+  strict: z.boolean().optional().describe('missing and unexpected keys are errors (default true); shape mismatches always are'),
+});
+
 export type LinearOptions = z.input<typeof linearOptions>;
 export type EmbeddingOptions = z.input<typeof embeddingOptions>;
 export type LayerNormOptions = z.input<typeof layerNormOptions>;

@@ -119,3 +119,16 @@ test('zeroGrad clears the gradients of every parameter', () => {
   assert.equal(lin.weight.grad, null);
   assert.equal(lin.bias!.grad, null);
 });
+
+test('loadStateDict takes PyTorch\'s strict flag as an option object too', () => {
+  const a = new nn.Linear(3, 2);
+  const b = new nn.Linear(3, 2);
+  const partial = { weight: a.weight };
+  assert.throws(() => b.loadStateDict(partial), /missing keys: bias/);
+  assert.throws(() => b.loadStateDict(partial, { strict: true }), /missing keys: bias/);
+  const r = b.loadStateDict(partial, { strict: false });
+  assert.deepEqual(r.missingKeys, ['bias']);
+  assert.deepEqual(b.weight.toArray(), a.weight.toArray());
+  assert.deepEqual(b.loadStateDict(partial, false).missingKeys, ['bias']);
+  assert.throws(() => b.loadStateDict(partial, { strcit: false } as never), /strcit: unknown option of loadStateDict; did you mean strict\?/);
+});
