@@ -8,7 +8,9 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
-import { applyOverrides, parseOverride, parseTrainConfig, RunDir, train, type TrainConfig, type TrainEvent, type TrainResult } from '../train/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { applyOverrides, createTask, OutputDirError, parseOverride, parseTrainConfig, RUN_FILE, RunDir, train, type TrainConfig, type TrainEvent, type TrainResult } from '../train/index.js';
 import { readJsonFile } from './files.js';
 import { UsageError } from './usage.js';
 
@@ -21,6 +23,7 @@ interface TrainCliOptions {
   maxSteps?: string;
   seed?: string;
   quiet?: boolean;
+  dryRun?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -139,6 +142,18 @@ function printSummary(result: TrainResult, out: string | null): void {
   }
 }
 
+/** What a run would check before training, without writing anything: the output directory and the data files. */
+function checkRun(config: TrainConfig, out: string | null, opts: TrainCliOptions): void {
+  if (out) {
+    const exists = existsSync(out);
+    if (exists && !statSync(out).isDirectory()) throw new OutputDirError(`--out ${out} is a file, not a directory`, out);
+    if (!opts.resume && !opts.overwrite && existsSync(join(out, RUN_FILE))) {
+      throw new OutputDirError(`${out} already holds a run (${RUN_FILE}); resume it with --resume ${out}, choose another --out, or pass --overwrite to replace it`, out);
+    }
+  }
+  createTask(config);
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -152,10 +167,16 @@ export function registerTrain(program: Command): void {
     .option('--seed <n>', 'shorthand for --set seed=N')
     .option('--json', 'print events and the result as JSON lines on stdout')
     .option('--quiet', 'no progress output')
+    .option('--dry-run', 'check the config, its data files and the output directory, print the resolved config as JSON, and exit without training')
     .action(async (configPath: string | undefined, opts: TrainCliOptions) => {
       if (opts.resume && opts.out && opts.out !== opts.resume) throw new UsageError('--resume DIR writes to DIR: leave --out out');
       const out = opts.resume ?? opts.out ?? null;
       const config = resolveConfig(configPath, opts);
+      if (opts.dryRun) {
+        checkRun(config, out, opts);
+        process.stdout.write(JSON.stringify(config, null, 2) + '\n');
+        return;
+      }
       const json = opts.json === true;
       const reporter = progressReporter(opts.quiet === true || json);
       const onEvent = (e: TrainEvent) => {
