@@ -19,6 +19,7 @@ export function buildProgram(): Command {
   const program = new Command('anneal')
     .description('Train Transformer models in TypeScript')
     .version(version)
+    .addHelpText('after', '\nAny command takes --debug (or ANNEAL_DEBUG=1) to print the stack trace of an error.')
     .showHelpAfterError()
     .exitOverride();
   registerTrain(program);
@@ -36,18 +37,28 @@ export function exitCodeFor(err: unknown): number {
   return 1;
 }
 
+/**
+ * The one line an error becomes: its message (one line, indented if it lists several problems), or
+ * with --debug / ANNEAL_DEBUG=1 its stack too. Errors anneal does not raise itself are bugs: say so.
+ */
+export function errorReport(err: unknown, debug: boolean): string {
+  if (!(err instanceof Error)) return `anneal: ${String(err)}\n`;
+  if (debug) return `anneal: ${err.stack ?? err.message}\n`;
+  const hint = err instanceof AnnealError || err instanceof ShapeError ? '' : ` (an internal error: rerun with --debug for the stack trace, and please report it)`;
+  return `anneal: ${err.message}${hint}\n`;
+}
+
 async function main(argv: string[]): Promise<number> {
+  // --debug may stand anywhere on the line; it is not a subcommand's option
+  const debug = argv.includes('--debug') || process.env.ANNEAL_DEBUG === '1';
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(argv.filter((a) => a !== '--debug'));
     // a command may set its own code (train exits 130 when interrupted)
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     const code = exitCodeFor(err);
-    if (!(err instanceof CommanderError)) {
-      const message = err instanceof AnnealError || err instanceof ShapeError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
-      process.stderr.write(`anneal: ${message}\n`);
-    }
+    if (!(err instanceof CommanderError)) process.stderr.write(errorReport(err, debug));
     return code;
   }
 }

@@ -19,3 +19,17 @@ test('--version prints the package version', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('--debug (anywhere on the line) or ANNEAL_DEBUG=1 adds the stack trace to an error', () => {
+  const plain = spawnSync(process.execPath, [cli, 'train', '--set', 'optimizer.lr=-1'], { encoding: 'utf8' });
+  assert.equal(plain.status, 2);
+  assert.equal(plain.stderr, 'anneal: optimizer.lr: must be > 0, got -1\n');
+  for (const r of [
+    spawnSync(process.execPath, [cli, 'train', '--set', 'optimizer.lr=-1', '--debug'], { encoding: 'utf8' }),
+    spawnSync(process.execPath, [cli, '--debug', 'train', '--set', 'optimizer.lr=-1'], { encoding: 'utf8' }),
+    spawnSync(process.execPath, [cli, 'train', '--set', 'optimizer.lr=-1'], { encoding: 'utf8', env: { ...process.env, ANNEAL_DEBUG: '1' } }),
+  ]) {
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^anneal: ConfigError: optimizer\.lr: must be > 0, got -1\n\s+at /);
+  }
+});
