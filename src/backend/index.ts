@@ -1,7 +1,10 @@
-import type { Backend } from './backend.js';
+import type { Backend, BackendInfo } from './backend.js';
 import { jsBackend } from './js/index.js';
 
-export type { Backend, BinaryOp, CompareOp, DType, GemmArgs, Storage, Strided, UnaryOp } from './backend.js';
+export type {
+  AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, BackendInfo, BinaryOp, CompareOp, DType, GemmArgs, SgdArgs, Storage, Strided, UnaryOp,
+} from './backend.js';
+export { BufferPool, sizeClass, type PoolStats } from './pool.js';
 export { jsBackend } from './js/index.js';
 
 let current: Backend = jsBackend;
@@ -33,4 +36,10 @@ export function setBackend(backend: string | Backend): Backend {
 /** Names of the registered backends. */
 export function listBackends(): string[] {
   return [...registered.keys()];
+}
+
+
+/** Name, threads, instruction set and kernels of the backend in use. */
+export function backendInfo(): BackendInfo {
+  return current.info();
 }

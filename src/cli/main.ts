@@ -12,6 +12,7 @@ import { registerTrain } from './train.js';
 import { registerTranslate } from './translate.js';
 import { registerSchedule } from './schedule.js';
 import { registerCompareOptimizers } from './compareOptimizers.js';
+import { registerBench } from './bench.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerTranslate(program);
   registerSchedule(program);
   registerCompareOptimizers(program);
+  registerBench(program);
   return program;
 }
 

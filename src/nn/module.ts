@@ -5,7 +5,7 @@
  */
 import type { Storage } from '../backend/index.js';
 import { AnnealError } from '../errors.js';
-import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { Generator, keep, noGrad, Tensor } from '../tensor/index.js';
 
 /** A tensor that a Module registers as a learnable parameter (requiresGrad by default). */
 export class Parameter extends Tensor {
@@ -14,6 +14,8 @@ export class Parameter extends Tensor {
     const storage = source ? source.toTypedArray() : (data as Storage);
     super(storage, options.shape ?? (source ? source.shape : [storage.length]));
     this.requiresGrad = options.requiresGrad ?? true;
+    // a model built inside tidy() keeps its parameters
+    keep(this);
   }
 }
 
@@ -43,6 +45,7 @@ export abstract class Module {
 
   /** Registers a tensor that is state but not a parameter (e.g. positional tables); persistent ones go in stateDict(). */
   registerBuffer(name: string, tensor: Tensor | null, persistent = true): Tensor | null {
+    if (tensor) keep(tensor);
     this.bufferTable.set(name, { tensor, persistent });
     return tensor;
   }

@@ -304,3 +304,15 @@ export function cast(src: Storage, out: Storage): void {
   // Int32Array assignment truncates toward zero, as a float -> int cast does in PyTorch
   for (let i = 0; i < src.length; i++) out[i] = src[i]!;
 }
+
+export function accumulate(dst: Strided<Float32Array>, src: Strided<Float32Array>, shape: readonly number[]): void {
+  const rank = shape.length;
+  const sd = src.data, dd = dst.data;
+  const zero = new Array<number>(rank).fill(0);
+  const ss = rank ? src.strides[rank - 1]! : 0;
+  const ds = rank ? dst.strides[rank - 1]! : 0;
+  forEachRow(shape, src.strides, dst.strides, zero, src.offset, dst.offset, 0, (_o, so, dOff, _c, len) => {
+    if (ss === 1 && ds === 1) for (let j = 0; j < len; j++) dd[dOff + j]! += sd[so + j]!;
+    else for (let j = 0; j < len; j++) dd[dOff + j * ds]! += sd[so + j * ss]!;
+  });
+}
