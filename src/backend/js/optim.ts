@@ -7,26 +7,34 @@
 import type { AdamArgs, SgdArgs } from '../backend.js';
 import { f32 as f, fma32 } from './float32.js';
 
+/** The float32 scalars of one Adam group, as PyTorch forms them (the native kernel takes these from here). */
+export function adamScalars(a: AdamArgs): { oneMinusBeta1: number; oneMinusBeta2: number; beta1: number; beta2: number; decayFactor: number; wd: number; eps: number } {
+  return {
+    oneMinusBeta1: f(1 - a.beta1), oneMinusBeta2: f(1 - a.beta2), beta1: f(a.beta1), beta2: f(a.beta2),
+    decayFactor: f(1 - a.lr * a.weightDecay), wd: f(a.weightDecay), eps: f(a.eps),
+  };
+}
+
+/** The per-tensor scalars of its step number: the step size and the square root of the second bias correction. */
+export function adamStepScalars(a: AdamArgs, step: number): { stepSize: number; biasCorrection2Sqrt: number } {
+  const biasCorrection1 = 1 - a.beta1 ** step;
+  return { stepSize: f(-(a.lr / biasCorrection1)), biasCorrection2Sqrt: f(Math.sqrt(1 - a.beta2 ** step)) };
+}
+
 export function adam(a: AdamArgs): void {
+  const s = adamScalars(a);
   for (let t = 0; t < a.params.length; t++) {
-    adamOne(a, a.params[t]!, a.grads[t]!, a.expAvg[t]!, a.expAvgSq[t]!, a.maxExpAvgSq ? a.maxExpAvgSq[t]! : null, a.steps[t]!);
+    adamOne(a, s, a.params[t]!, a.grads[t]!, a.expAvg[t]!, a.expAvgSq[t]!, a.maxExpAvgSq ? a.maxExpAvgSq[t]! : null, a.steps[t]!);
   }
 }
 
 function adamOne(
-  a: AdamArgs, param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array, maxExpAvgSq: Float32Array | null, step: number,
+  a: AdamArgs, s: ReturnType<typeof adamScalars>, param: Float32Array, grad: Float32Array, expAvg: Float32Array, expAvgSq: Float32Array,
+  maxExpAvgSq: Float32Array | null, step: number,
 ): void {
   const n = param.length;
-  const oneMinusBeta1 = f(1 - a.beta1);
-  const oneMinusBeta2 = f(1 - a.beta2);
-  const beta1 = f(a.beta1);
-  const beta2 = f(a.beta2);
-  const decayFactor = f(1 - a.lr * a.weightDecay);
-  const wd = f(a.weightDecay);
-  const biasCorrection1 = 1 - a.beta1 ** step;
-  const biasCorrection2Sqrt = f(Math.sqrt(1 - a.beta2 ** step));
-  const stepSize = f(-(a.lr / biasCorrection1));
-  const eps = f(a.eps);
+  const { oneMinusBeta1, oneMinusBeta2, beta1, beta2, decayFactor, wd, eps } = s;
+  const { stepSize, biasCorrection2Sqrt } = adamStepScalars(a, step);
   const decay = a.weightDecay !== 0;
   for (let i = 0; i < n; i++) {
     let g = a.maximize ? -grad[i]! : grad[i]!;
@@ -50,11 +58,13 @@ function adamOne(
   }
 }
 
+/** The float32 scalars of one SGD group (shared with the native kernel). */
+export function sgdScalars(a: SgdArgs): { wd: number; momentum: number; oneMinusDampening: number; negLr: number } {
+  return { wd: f(a.weightDecay), momentum: f(a.momentum), oneMinusDampening: f(1 - a.dampening), negLr: f(-a.lr) };
+}
+
 export function sgd(a: SgdArgs): void {
-  const wd = f(a.weightDecay);
-  const momentum = f(a.momentum);
-  const oneMinusDampening = f(1 - a.dampening);
-  const negLr = f(-a.lr);
+  const { wd, momentum, oneMinusDampening, negLr } = sgdScalars(a);
   for (let t = 0; t < a.params.length; t++) {
     const param = a.params[t]!, grad = a.grads[t]!;
     const buf = a.momentumBuffers ? a.momentumBuffers[t]! : null;
