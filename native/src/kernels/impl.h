@@ -248,8 +248,9 @@ static void logSoftmaxRowK(const float* x, float* y, int64_t n) {
   if (mx == -INFINITY) mx = 0;
   const V m = vset(mx);
   const double s = blockSum(x, n, [&](V v) { return vexp(v - m); });
-  const V lse = vset(float(double(mx) + std::log(s)));
-  map1(x, y, n, [&](V v) { return v - lse; });
+  // x - lse in double: a float lse would cost half its ulp in every entry near 0
+  const double lse = double(mx) + std::log(s);
+  for (int64_t i = 0; i < n; i++) y[i] = float(double(x[i]) - lse);
 }
 
 static void softmaxBackwardRowK(const float* y, const float* gy, float* gx, int64_t n) {
