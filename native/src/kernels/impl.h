@@ -403,10 +403,47 @@ static void droppedRowK(const float* w, const uint8_t* keep, float ds, float* ou
   dropoutApplyK(w, keep, ds, out, n);
 }
 
+#if ANNEAL_SIMD_WIDTH == 16
+static inline __m512i rotl16(__m512i x, int k) { return _mm512_or_si512(_mm512_slli_epi32(x, k), _mm512_srli_epi32(x, 32 - k)); }
+
+// Four steps of 16 streams make one dword per lane (steps i..i+3 as its bytes), scattered to the
+// lanes' segments.
+static void bernoulli16K(uint32_t state[4][16], int64_t len, uint32_t threshold, uint8_t* keep, int64_t stride) {
+  __m512i s0 = _mm512_loadu_si512(state[0]), s1 = _mm512_loadu_si512(state[1]);
+  __m512i s2 = _mm512_loadu_si512(state[2]), s3 = _mm512_loadu_si512(state[3]);
+  const __m512i thr = _mm512_set1_epi32(int(threshold));
+  for (int64_t i = 0; i < len; i += 4) {
+    __m512i bytes = _mm512_setzero_si512();
+    for (int step = 0; step < 4; step++) {
+      // result = rotl(s1 * 5, 7) * 9, by shifts and adds
+      __m512i r = rotl16(_mm512_add_epi32(s1, _mm512_slli_epi32(s1, 2)), 7);
+      r = _mm512_add_epi32(r, _mm512_slli_epi32(r, 3));
+      const __m512i t = _mm512_slli_epi32(s1, 9);
+      s2 = _mm512_xor_si512(s2, s0);
+      s3 = _mm512_xor_si512(s3, s1);
+      s1 = _mm512_xor_si512(s1, s2);
+      s0 = _mm512_xor_si512(s0, s3);
+      s2 = _mm512_xor_si512(s2, t);
+      s3 = rotl16(s3, 11);
+      const __mmask16 kept = _mm512_cmplt_epu32_mask(_mm512_srli_epi32(r, 8), thr);
+      bytes = _mm512_mask_or_epi32(bytes, kept, bytes, _mm512_set1_epi32(1 << (8 * step)));
+    }
+    alignas(64) uint32_t tmp[16];
+    _mm512_store_si512(tmp, bytes);
+    for (int lane = 0; lane < 16; lane++) std::memcpy(keep + lane * stride + i, &tmp[lane], 4);
+  }
+  _mm512_storeu_si512(state[0], s0); _mm512_storeu_si512(state[1], s1);
+  _mm512_storeu_si512(state[2], s2); _mm512_storeu_si512(state[3], s3);
+}
+#define BERNOULLI16 bernoulli16K
+#else
+#define BERNOULLI16 nullptr
+#endif
+
 static const KernelTable table = {
   ISA_NAME, unaryK, unaryBackwardK, binaryRowK, clampK, clampBackwardK,
   sumRowK, accumulateRowK, sumSquaresRowK, sumAbsRowK, maxAbsRowK, scaleRowK,
   softmaxRowK, logSoftmaxRowK, softmaxBackwardRowK, logSoftmaxBackwardRowK,
   layerNormRowK, layerNormBackwardRowK, crossEntropyRowK, crossEntropyBackwardRowK,
-  dropoutApplyK, attentionRowK, attentionBackwardRowK, droppedRowK,
+  dropoutApplyK, attentionRowK, attentionBackwardRowK, droppedRowK, BERNOULLI16,
 };

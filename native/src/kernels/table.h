@@ -48,6 +48,9 @@ struct KernelTable {
   void (*attentionBackwardRow)(const float* w, float* g, const uint8_t* keep, float ds, int64_t n);
   // out[i] = w[i] * (keep[i] ? ds : 0)
   void (*droppedRow)(const float* w, const uint8_t* keep, float ds, float* out, int64_t n);
+  // 16 xoshiro128** streams at once (state[w][lane]), `len` draws each (a multiple of 16): lane k's
+  // i-th draw decides keep[k * stride + i]. Null where the ISA has no 16-lane integer vectors.
+  void (*bernoulli16)(uint32_t state[4][16], int64_t len, uint32_t threshold, uint8_t* keep, int64_t stride);
 };
 
 const KernelTable& kernels();

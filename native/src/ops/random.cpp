@@ -111,24 +111,36 @@ void bernoulliMask(int64_t n, uint32_t threshold, uint32_t state[4], uint8_t* ke
     std::memcpy(state, s0.s, sizeof(s0.s));
     return;
   }
-  const int nt = numThreads();
-  const int segments = 4 * (nt > 0 ? nt : 1);
-  const int64_t len = n / segments;
-  parallelRun(nt, [&](int t, int ntActual) {
-    for (int g = t; g < segments / 4; g += ntActual) {
-      State st[4];
-      uint8_t* k[4];
-      for (int q = 0; q < 4; q++) {
-        const int64_t start = int64_t(4 * g + q) * len;
-        st[q] = jump(s0, uint64_t(start));
-        k[q] = keep + start;
+  const KernelTable& k = kernels();
+  const int nt = numThreads() > 0 ? numThreads() : 1;
+  // 16-lane vectors: 16 segments per thread, each a multiple of 16 draws; else four interleaved chains
+  const int lanes = k.bernoulli16 ? 16 : 4;
+  const int segments = lanes * nt;
+  int64_t len = n / segments;
+  if (k.bernoulli16) len -= len % 16;
+  if (len > 0) {
+    parallelRun(nt, [&](int t, int ntActual) {
+      for (int g = t; g < nt; g += ntActual) {
+        const int64_t base = int64_t(g) * lanes * len;
+        if (k.bernoulli16) {
+          uint32_t st[4][16];
+          for (int q = 0; q < 16; q++) {
+            const State j = jump(s0, uint64_t(base + q * len));
+            for (int w = 0; w < 4; w++) st[w][q] = j.s[w];
+          }
+          k.bernoulli16(st, len, threshold, keep + base, len);
+        } else {
+          State st[4];
+          for (int q = 0; q < 4; q++) st[q] = jump(s0, uint64_t(base + q * len));
+          interleaved(st, len, threshold, keep + base, keep + base + len, keep + base + 2 * len, keep + base + 3 * len);
+        }
       }
-      interleaved(st, len, threshold, k[0], k[1], k[2], k[3]);
-    }
-  });
+    });
+  }
   // the remainder after the equal segments, then the state n draws ahead
-  State tail = jump(s0, uint64_t(segments * len));
-  serial(tail, n - segments * len, threshold, keep + segments * len);
+  const int64_t done = int64_t(segments) * len;
+  State tail = jump(s0, uint64_t(done));
+  serial(tail, n - done, threshold, keep + done);
   std::memcpy(state, tail.s, sizeof(tail.s));
 }
 
