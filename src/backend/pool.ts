@@ -49,7 +49,7 @@ export class BufferPool {
    */
   constructor(
     private readonly create: (bytes: number) => ArrayBuffer,
-    private readonly createsZeroed: boolean,
+    private readonly createsZeroed: boolean | ((bytes: number) => boolean),
     public maxFreeBytes = 1024 * 2 ** 20,
   ) {}
 
@@ -71,7 +71,8 @@ export class BufferPool {
       fresh = true;
     }
     const out = view(dtype, buffer, n);
-    if (zero && !(fresh && this.createsZeroed)) out.fill(0);
+    const zeroed = fresh && (typeof this.createsZeroed === 'function' ? this.createsZeroed(bytes) : this.createsZeroed);
+    if (zero && !zeroed) out.fill(0);
     return out;
   }
 

@@ -96,6 +96,8 @@ export interface TrainBenchResult {
   tokens_per_s: number; gflops: number; final_loss: number; peak_rss_mb: number;
   /** Garbage collections (and their milliseconds) per timed step. */
   gc_per_step: number; gc_ms_per_step: number;
+  /** MB of new buffers the backend's pool had to create per timed step (the rest were reused). */
+  alloc_mb_per_step: number;
 }
 
 /**
@@ -129,8 +131,12 @@ export async function benchTrain(name: string, steps: number, warmup: number): P
   const times: number[] = [];
   let finalLoss = NaN;
   const gc = gcCounter();
+  let created = 0;
   for (let i = 0; i < steps + warmup; i++) {
-    if (i === warmup) gc.start();
+    if (i === warmup) {
+      gc.start();
+      created = getBackend().memoryStats().bytesCreated;
+    }
     const t0 = performance.now();
     finalLoss = tidy(() => {
       const l = m.loss(i);
@@ -145,6 +151,7 @@ export async function benchTrain(name: string, steps: number, warmup: number): P
     if (i >= warmup) times.push((performance.now() - t0) / 1000);
   }
   gc.stop();
+  created = getBackend().memoryStats().bytesCreated - created;
   const gcs = await gc.result();
   const med = median(times);
   const tokens = c.batch * c.seq;
@@ -153,7 +160,7 @@ export async function benchTrain(name: string, steps: number, warmup: number): P
   return {
     config: name, params: m.model.numParameters(), non_embedding_params: n, tokens_per_step: tokens, median_step_s: med,
     tokens_per_s: tokens / med, gflops: flops / med / 1e9, final_loss: finalLoss, peak_rss_mb: peakRssMb(),
-    gc_per_step: gcs.count / steps, gc_ms_per_step: gcs.ms / steps,
+    gc_per_step: gcs.count / steps, gc_ms_per_step: gcs.ms / steps, alloc_mb_per_step: created / steps / 2 ** 20,
   };
 }
 

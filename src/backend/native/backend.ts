@@ -1,7 +1,8 @@
 /**
- * The native backend: the Backend interface over the C++ addon (native/src/addon.cpp). Buffers are
- * the addon's 64-byte-aligned blocks behind external ArrayBuffers (returned to its allocator when
- * the GC collects them), pooled here like the JS backend's. Each call writes its sizes, strides and
+ * The native backend: the Backend interface over the C++ addon (native/src/addon.cpp). Buffers above
+ * 16 KB are the addon's 64-byte-aligned blocks behind external ArrayBuffers (returned to its allocator
+ * when the GC collects them), smaller ones ordinary ArrayBuffers; both are pooled here like the JS
+ * backend's. Each call writes its sizes, strides and
  * scalars into the addon's shared argument block and passes only the typed arrays, so a kernel costs
  * one N-API crossing. The rare cases the addon leaves out (int32 arithmetic, tensors of rank > 16)
  * run the TypeScript kernels.
@@ -49,7 +50,10 @@ export interface NativeBackend extends Backend {
 export function createNativeBackend(addon: NativeAddon): NativeBackend {
   const A = addon as unknown as Record<string, Fn> & NativeAddon;
   const args = addon.argBlock();
-  const pool = new BufferPool((bytes) => addon.alloc(bytes), false);
+  // an external ArrayBuffer costs microseconds to make (and a finalizer to collect): small buffers
+  // are ordinary, engine-allocated ones (zero-filled), large ones the addon's aligned blocks
+  const SMALL = 16384;
+  const pool = new BufferPool((bytes) => (bytes <= SMALL ? new ArrayBuffer(bytes) : addon.alloc(bytes)), (bytes) => bytes <= SMALL);
   const k = (name: string): Fn => {
     const f = A[name];
     if (typeof f !== 'function') throw new Error(`native addon has no kernel '${name}'`);

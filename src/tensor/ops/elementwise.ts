@@ -1,7 +1,7 @@
 /** Elementwise ops with broadcasting: arithmetic, unary maths, comparisons, where. */
 import { getBackend, type BinaryOp, type CompareOp, type DType, type UnaryOp } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
-import { broadcastShapes, broadcastStrides, numelOf } from '../shape.js';
+import { broadcastShapes, broadcastStrides, numelOf, sameShape } from '../shape.js';
 import { allocFloat, allocStorage, dataOf, floatData, Tensor, type TensorLike } from '../tensor.js';
 import { sumToShape } from './reduce.js';
 
@@ -26,15 +26,16 @@ function promote(a: Tensor, b: Tensor, op: BinaryOp): DType {
 }
 
 function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
-  const shape = broadcastShapes(a.shape, b.shape, op);
+  const same = sameShape(a.shape, b.shape);
+  const shape = same ? a.shape : broadcastShapes(a.shape, b.shape, op);
   const dtype = promote(a, b, op);
   const x = toDtype(a, dtype);
   const y = toDtype(b, dtype);
   const out = allocStorage(dtype, numelOf(shape));
   getBackend().binary(
     op,
-    { data: x.storage, offset: x.offset, strides: broadcastStrides(x.shape, x.strides, shape) },
-    { data: y.storage, offset: y.offset, strides: broadcastStrides(y.shape, y.strides, shape) },
+    { data: x.storage, offset: x.offset, strides: same ? x.strides : broadcastStrides(x.shape, x.strides, shape) },
+    { data: y.storage, offset: y.offset, strides: same ? y.strides : broadcastStrides(y.shape, y.strides, shape) },
     out,
     shape,
   );
