@@ -406,31 +406,46 @@ static void droppedRowK(const float* w, const uint8_t* keep, float ds, float* ou
 #if ANNEAL_SIMD_WIDTH == 16
 static inline __m512i rotl16(__m512i x, int k) { return _mm512_or_si512(_mm512_slli_epi32(x, k), _mm512_srli_epi32(x, 32 - k)); }
 
-// Four steps of 16 streams make one dword per lane (steps i..i+3 as its bytes), scattered to the
-// lanes' segments.
+static inline __m512i xoshiroStep(__m512i& s0, __m512i& s1, __m512i& s2, __m512i& s3) {
+  // result = rotl(s1 * 5, 7) * 9, by shifts and adds
+  __m512i r = rotl16(_mm512_add_epi32(s1, _mm512_slli_epi32(s1, 2)), 7);
+  r = _mm512_add_epi32(r, _mm512_slli_epi32(r, 3));
+  const __m512i t = _mm512_slli_epi32(s1, 9);
+  s2 = _mm512_xor_si512(s2, s0);
+  s3 = _mm512_xor_si512(s3, s1);
+  s1 = _mm512_xor_si512(s1, s2);
+  s0 = _mm512_xor_si512(s0, s3);
+  s2 = _mm512_xor_si512(s2, t);
+  s3 = rotl16(s3, 11);
+  return r;
+}
+
+// Sixteen steps of the 16 streams: four dwords per lane (its next 16 keep bytes), transposed in
+// 4 x 4 blocks so each lane's bytes are one 16-byte store into its segment.
 static void bernoulli16K(uint32_t state[4][16], int64_t len, uint32_t threshold, uint8_t* keep, int64_t stride) {
   __m512i s0 = _mm512_loadu_si512(state[0]), s1 = _mm512_loadu_si512(state[1]);
   __m512i s2 = _mm512_loadu_si512(state[2]), s3 = _mm512_loadu_si512(state[3]);
   const __m512i thr = _mm512_set1_epi32(int(threshold));
-  for (int64_t i = 0; i < len; i += 4) {
-    __m512i bytes = _mm512_setzero_si512();
-    for (int step = 0; step < 4; step++) {
-      // result = rotl(s1 * 5, 7) * 9, by shifts and adds
-      __m512i r = rotl16(_mm512_add_epi32(s1, _mm512_slli_epi32(s1, 2)), 7);
-      r = _mm512_add_epi32(r, _mm512_slli_epi32(r, 3));
-      const __m512i t = _mm512_slli_epi32(s1, 9);
-      s2 = _mm512_xor_si512(s2, s0);
-      s3 = _mm512_xor_si512(s3, s1);
-      s1 = _mm512_xor_si512(s1, s2);
-      s0 = _mm512_xor_si512(s0, s3);
-      s2 = _mm512_xor_si512(s2, t);
-      s3 = rotl16(s3, 11);
-      const __mmask16 kept = _mm512_cmplt_epu32_mask(_mm512_srli_epi32(r, 8), thr);
-      bytes = _mm512_mask_or_epi32(bytes, kept, bytes, _mm512_set1_epi32(1 << (8 * step)));
+  for (int64_t i = 0; i < len; i += 16) {
+    __m512i v[4];
+    for (int q = 0; q < 4; q++) {
+      __m512i bytes = _mm512_setzero_si512();
+      for (int step = 0; step < 4; step++) {
+        const __m512i r = xoshiroStep(s0, s1, s2, s3);
+        const __mmask16 kept = _mm512_cmplt_epu32_mask(_mm512_srli_epi32(r, 8), thr);
+        bytes = _mm512_mask_or_epi32(bytes, kept, bytes, _mm512_set1_epi32(1 << (8 * step)));
+      }
+      v[q] = bytes;
     }
-    alignas(64) uint32_t tmp[16];
-    _mm512_store_si512(tmp, bytes);
-    for (int lane = 0; lane < 16; lane++) std::memcpy(keep + lane * stride + i, &tmp[lane], 4);
+    const __m512i t0 = _mm512_unpacklo_epi32(v[0], v[1]), t1 = _mm512_unpackhi_epi32(v[0], v[1]);
+    const __m512i t2 = _mm512_unpacklo_epi32(v[2], v[3]), t3 = _mm512_unpackhi_epi32(v[2], v[3]);
+    const __m512i r[4] = {_mm512_unpacklo_epi64(t0, t2), _mm512_unpackhi_epi64(t0, t2), _mm512_unpacklo_epi64(t1, t3), _mm512_unpackhi_epi64(t1, t3)};
+    for (int m = 0; m < 4; m++) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(keep + (0 + m) * stride + i), _mm512_extracti32x4_epi32(r[m], 0));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(keep + (4 + m) * stride + i), _mm512_extracti32x4_epi32(r[m], 1));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(keep + (8 + m) * stride + i), _mm512_extracti32x4_epi32(r[m], 2));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(keep + (12 + m) * stride + i), _mm512_extracti32x4_epi32(r[m], 3));
+    }
   }
   _mm512_storeu_si512(state[0], s0); _mm512_storeu_si512(state[1], s1);
   _mm512_storeu_si512(state[2], s2); _mm512_storeu_si512(state[3], s3);
