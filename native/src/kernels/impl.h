@@ -455,10 +455,44 @@ static void bernoulli16K(uint32_t state[4][16], int64_t len, uint32_t threshold,
 #define BERNOULLI16 nullptr
 #endif
 
+// The update of ops/optim.cpp's reference, one double operation rounded to float per PyTorch float32
+// operation (products of floats are exact in double; -ffp-contract=off keeps them unfused); written
+// branch-free so the compiler vectorises it for this ISA without changing a bit.
+static inline float fma32(float a, float b, float c) { return float(double(a) + double(b) * double(c)); }
+static inline float mul32(float a, float b) { return float(double(a) * double(b)); }
+
+static void adamRangeK(float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, int64_t n, const AdamScalars& s,
+                       float stepSize, float bc2) {
+  const float sign = s.maximize ? -1.0f : 1.0f;
+  for (int64_t i = 0; i < n; i++) {
+    float g = grad[i] * sign;
+    float p = param[i];
+    if (s.decoupled) {
+      if (s.decay) p = mul32(p, s.decayFactor);
+    } else if (s.decay) {
+      g = fma32(g, s.wd, p);
+    }
+    const float m = fma32(mul32(expAvg[i], s.beta1), s.oneMinusBeta1, g);
+    const float v = fma32(mul32(expAvgSq[i], s.beta2), mul32(s.oneMinusBeta2, g), g);
+    expAvg[i] = m;
+    expAvgSq[i] = v;
+    float second = v;
+    if (maxExpAvgSq) {
+      // Math.max: NaN if either is NaN (both are >= 0 otherwise, so no signed zeros to order)
+      const float old = maxExpAvgSq[i];
+      second = (old != old || v != v) ? NAN : (old > v ? old : v);
+      maxExpAvgSq[i] = second;
+    }
+    const float root = float(std::sqrt(double(second)));
+    const float denom = float(double(float(double(root) / double(bc2))) + double(s.eps));
+    param[i] = float(double(p) + double(float(double(mul32(stepSize, m)) / double(denom))));
+  }
+}
+
 static const KernelTable table = {
   ISA_NAME, unaryK, unaryBackwardK, binaryRowK, clampK, clampBackwardK,
   sumRowK, accumulateRowK, sumSquaresRowK, sumAbsRowK, maxAbsRowK, scaleRowK,
   softmaxRowK, logSoftmaxRowK, softmaxBackwardRowK, logSoftmaxBackwardRowK,
   layerNormRowK, layerNormBackwardRowK, crossEntropyRowK, crossEntropyBackwardRowK,
-  dropoutApplyK, attentionRowK, attentionBackwardRowK, droppedRowK, BERNOULLI16,
+  dropoutApplyK, attentionRowK, attentionBackwardRowK, droppedRowK, BERNOULLI16, adamRangeK,
 };

@@ -14,6 +14,12 @@ enum UnaryOp : int {
 };
 enum BinaryOp : int { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_COUNT };
 
+// Float32 scalars of one Adam update, computed by the caller exactly as src/backend/js/optim.ts does.
+struct AdamScalars {
+  float beta1, beta2, oneMinusBeta1, oneMinusBeta2, decayFactor, wd, eps;
+  bool decoupled, decay, maximize;
+};
+
 struct KernelTable {
   const char* isa;
   void (*unary)(int op, const float* x, float* y, int64_t n);
@@ -51,6 +57,9 @@ struct KernelTable {
   // 16 xoshiro128** streams at once (state[w][lane]), `len` draws each (a multiple of 16): lane k's
   // i-th draw decides keep[k * stride + i]. Null where the ISA has no 16-lane integer vectors.
   void (*bernoulli16)(uint32_t state[4][16], int64_t len, uint32_t threshold, uint8_t* keep, int64_t stride);
+  // Adam/AdamW over one range, bit-identical on every ISA (double arithmetic, vectorised by the compiler)
+  void (*adamRange)(float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, int64_t n, const AdamScalars& s,
+                    float stepSize, float biasCorrection2Sqrt);
 };
 
 const KernelTable& kernels();

@@ -4,6 +4,8 @@
 #pragma once
 #include <cstdint>
 
+#include "../kernels/table.h"
+
 namespace anneal {
 
 enum DType : int { F32 = 0, I32 = 1, U8 = 2 };
@@ -58,11 +60,7 @@ void bernoulliMask(int64_t n, uint32_t threshold, uint32_t state[4], uint8_t* ke
 void dropoutApply(const float* x, const uint8_t* keep, float scale, float* out, int64_t n);
 
 // ---- optimizers and norms (ops/optim.cpp) ----
-// Per-tensor float32 scalars computed by the caller exactly as src/backend/js/optim.ts computes them.
-struct AdamScalars {
-  float beta1, beta2, oneMinusBeta1, oneMinusBeta2, decayFactor, wd, eps;
-  bool decoupled, decay, maximize;
-};
+// AdamScalars (kernels/table.h): per-group float32 scalars computed as src/backend/js/optim.ts does.
 void adam(float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, int64_t n, const AdamScalars& s,
           float stepSize, float biasCorrection2Sqrt);
 struct SgdScalars {

@@ -16,12 +16,6 @@ namespace {
 
 inline float fma32(float a, float b, float c) { return float(double(a) + double(b) * double(c)); }
 inline float mul32(float a, float b) { return float(double(a) * double(b)); }
-// Math.max: NaN if either is NaN, +0 over -0
-inline float jsMax(float a, float b) {
-  if (a != a || b != b) return NAN;
-  if (a == b) return std::signbit(a) ? b : a;
-  return a > b ? a : b;
-}
 
 constexpr int64_t kChunk = 1 << 14;
 
@@ -38,28 +32,9 @@ void chunks(int64_t n, F fn) {
 
 void adam(float* param, const float* grad, float* expAvg, float* expAvgSq, float* maxExpAvgSq, int64_t n, const AdamScalars& s,
           float stepSize, float biasCorrection2Sqrt) {
+  const KernelTable& k = kernels();
   chunks(n, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; i++) {
-      float g = s.maximize ? -grad[i] : grad[i];
-      float p = param[i];
-      if (s.decoupled) {
-        if (s.decay) p = mul32(p, s.decayFactor);
-      } else if (s.decay) {
-        g = fma32(g, s.wd, p);
-      }
-      const float m = fma32(mul32(expAvg[i], s.beta1), s.oneMinusBeta1, g);
-      const float v = fma32(mul32(expAvgSq[i], s.beta2), mul32(s.oneMinusBeta2, g), g);
-      expAvg[i] = m;
-      expAvgSq[i] = v;
-      float second = v;
-      if (maxExpAvgSq) {
-        second = jsMax(maxExpAvgSq[i], v);
-        maxExpAvgSq[i] = second;
-      }
-      const float root = float(std::sqrt(double(second)));
-      const float denom = float(double(float(double(root) / double(biasCorrection2Sqrt))) + double(s.eps));
-      param[i] = float(double(p) + double(float(double(mul32(stepSize, m)) / double(denom))));
-    }
+    k.adamRange(param + b, grad + b, expAvg + b, expAvgSq + b, maxExpAvgSq ? maxExpAvgSq + b : nullptr, e - b, s, stepSize, biasCorrection2Sqrt);
   });
 }
 
