@@ -149,19 +149,14 @@ Napi::Value guarded(const Napi::CallbackInfo& info, F fn) {
 
 // ---- memory and configuration ----
 
-void finalizeBlock(napi_env, void* data, void* hint) { blockFree(data, int64_t(reinterpret_cast<intptr_t>(hint))); }
-
-KERNEL(Alloc)
-  const int64_t bytes = int64_t(info[0].As<Napi::Number>().DoubleValue());
-  if (bytes <= 0 || bytes % 64 != 0) fail("alloc: size must be a positive multiple of 64");
-  void* p = blockAlloc(bytes);
-  if (!p) fail("alloc: out of memory");
-  napi_value ab;
-  if (napi_create_external_arraybuffer(env, p, size_t(bytes), finalizeBlock, reinterpret_cast<void*>(intptr_t(bytes)), &ab) != napi_ok) {
-    blockFree(p, bytes);
-    fail("alloc: could not create an external ArrayBuffer");
-  }
-  return Napi::Value(env, ab);
+KERNEL(AlignOffset)
+  void* data;
+  size_t length;
+  if (napi_get_arraybuffer_info(env, info[0], &data, &length) != napi_ok) fail("alignOffset: expected an ArrayBuffer");
+  const int64_t align = int64_t(info[1].As<Napi::Number>().DoubleValue());
+  if (align <= 0 || (align & (align - 1)) != 0) fail("alignOffset: alignment must be a power of two");
+  const int64_t off = (align - int64_t(reinterpret_cast<uintptr_t>(data) % uintptr_t(align))) % align;
+  return Napi::Number::New(env, double(off));
 }); }
 
 KERNEL(ArgBlock)
@@ -177,7 +172,6 @@ KERNEL(Info)
   o.Set("threads", numThreads());
   o.Set("sgemm", sgemmKernelName());
   o.Set("bf16", bf16GemmKernelName());
-  o.Set("cachedBytes", double(blockCachedBytes()));
   const CpuFeatures& f = cpuFeatures();
   Napi::Object cpu = Napi::Object::New(env);
   cpu.Set("avx2", f.avx2 && f.fma);
@@ -658,7 +652,7 @@ END
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #define EXPORT(js, fn) exports.Set(js, Napi::Function::New(env, fn, js))
-  EXPORT("alloc", Alloc); EXPORT("argBlock", ArgBlock); EXPORT("info", Info); EXPORT("setThreads", SetThreads); EXPORT("setIsa", SetIsa);
+  EXPORT("alignOffset", AlignOffset); EXPORT("argBlock", ArgBlock); EXPORT("info", Info); EXPORT("setThreads", SetThreads); EXPORT("setIsa", SetIsa);
   EXPORT("unary", Unary); EXPORT("unaryBackward", UnaryBackward); EXPORT("binary", Binary); EXPORT("compare", Compare); EXPORT("where", Where);
   EXPORT("clamp", Clamp); EXPORT("clampBackward", ClampBackward); EXPORT("accumulate", Accumulate); EXPORT("copy", Copy); EXPORT("cast", Cast);
   EXPORT("sum", Sum); EXPORT("max", Max); EXPORT("softmax", Softmax); EXPORT("softmaxBackward", SoftmaxBackward);

@@ -6,8 +6,11 @@
  * reuses the same memory every time. Buffers come back two ways:
  * - explicitly, by release(): the scopes of tensor/scope.ts (tidy, and autograd's own release of
  *   intermediate gradients) know when nothing can read a buffer again;
- * - never, for buffers nobody releases: they are ordinary garbage, and the backend's own memory (the
- *   native one returns blocks to its allocator in the ArrayBuffer's finalizer) follows the GC.
+ * - never, for buffers nobody releases: they are ordinary garbage that the GC frees.
+ * Buffers are engine-allocated ArrayBuffers on every backend. (The native backend's kernels would
+ * also take external ArrayBuffers over their own aligned blocks, but Node runs the finalizers of
+ * those only when the event loop turns: a synchronous training loop would never get one back.)
+ * A backend may ask for padding and an aligned start (`offsetOf`), as the native one does.
  * Released memory is never freed while any JS object can see it: a stale typed array reads reused
  * data, never freed memory. Tensors guard against that themselves (a released tensor throws).
  */
@@ -37,8 +40,8 @@ export interface PoolStats {
 
 export class BufferPool {
   private readonly free = new Map<number, ArrayBuffer[]>();
-  /** Buffers this pool made: only those may come back. */
-  private readonly owned = new WeakSet<ArrayBuffer>();
+  /** Buffers this pool made (only those may come back): their size class and the offset views start at. */
+  private readonly owned = new WeakMap<ArrayBuffer, { bytes: number; offset: number }>();
   /** Buffers in a free list, to make a second release of the same buffer harmless. */
   private readonly idle = new WeakSet<ArrayBuffer>();
   private stats_: PoolStats = { hits: 0, misses: 0, bytesCreated: 0, bytesFree: 0, released: 0 };
@@ -47,10 +50,16 @@ export class BufferPool {
    * @param create makes a fresh buffer of `bytes` (zero-filled or not, see `createsZeroed`)
    * @param maxFreeBytes free buffers beyond this are dropped (left to the GC) instead of kept
    */
+  /**
+   * @param create makes a fresh buffer holding `bytes` from its offsetOf (zero-filled or not, see `createsZeroed`)
+   * @param maxFreeBytes free buffers beyond this are dropped (left to the GC) instead of kept
+   * @param offsetOf where views of a fresh buffer start (an aligned address), 0 by default
+   */
   constructor(
     private readonly create: (bytes: number) => ArrayBuffer,
-    private readonly createsZeroed: boolean | ((bytes: number) => boolean),
+    private readonly createsZeroed: boolean,
     public maxFreeBytes = 1024 * 2 ** 20,
+    private readonly offsetOf: (buffer: ArrayBuffer) => number = () => 0,
   ) {}
 
   /** A buffer of n elements; its contents are unspecified unless `zero`. */
@@ -59,28 +68,31 @@ export class BufferPool {
     const list = this.free.get(bytes);
     let buffer = list?.pop();
     let fresh = false;
+    let offset: number;
     if (buffer) {
       this.idle.delete(buffer);
       this.stats_.hits++;
       this.stats_.bytesFree -= bytes;
+      offset = this.owned.get(buffer)!.offset;
     } else {
       buffer = this.create(bytes);
-      this.owned.add(buffer);
+      offset = this.offsetOf(buffer);
+      this.owned.set(buffer, { bytes, offset });
       this.stats_.misses++;
       this.stats_.bytesCreated += bytes;
       fresh = true;
     }
-    const out = view(dtype, buffer, n);
-    const zeroed = fresh && (typeof this.createsZeroed === 'function' ? this.createsZeroed(bytes) : this.createsZeroed);
-    if (zero && !zeroed) out.fill(0);
+    const out = view(dtype, buffer, offset, n);
+    if (zero && !(fresh && this.createsZeroed)) out.fill(0);
     return out;
   }
 
   /** Returns a buffer for reuse. The caller guarantees nothing reads or writes it afterwards. */
   release(storage: Storage): void {
     const buffer = storage.buffer as ArrayBuffer;
-    if (!this.owned.has(buffer) || this.idle.has(buffer)) return;
-    const bytes = buffer.byteLength;
+    const info = this.owned.get(buffer);
+    if (!info || this.idle.has(buffer)) return;
+    const bytes = info.bytes;
     if (this.stats_.bytesFree + bytes > this.maxFreeBytes) return;
     let list = this.free.get(bytes);
     if (!list) this.free.set(bytes, (list = []));
@@ -106,10 +118,10 @@ export class BufferPool {
   }
 }
 
-function view(dtype: DType, buffer: ArrayBuffer, n: number): Storage {
+function view(dtype: DType, buffer: ArrayBuffer, offset: number, n: number): Storage {
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer, 0, n);
-    case 'int32': return new Int32Array(buffer, 0, n);
-    case 'bool': return new Uint8Array(buffer, 0, n);
+    case 'float32': return new Float32Array(buffer, offset, n);
+    case 'int32': return new Int32Array(buffer, offset, n);
+    case 'bool': return new Uint8Array(buffer, offset, n);
   }
 }

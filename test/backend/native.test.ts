@@ -407,6 +407,7 @@ describe('native buffers', { skip: !found }, () => {
   test('alloc gives 64-byte aligned, reusable buffers of the requested length', () => {
     const a = N.alloc('float32', 1000) as Float32Array;
     assert.equal(a.length, 1000);
+    for (const x of [a, N.alloc('bool', 3), N.alloc('float32', 100000), N.alloc('int32', 17)]) assert.equal(N.alignmentOf(x), 64);
     a.fill(3);
     N.release(a);
     const b = N.alloc('float32', 1000, true) as Float32Array;

@@ -85,10 +85,4 @@ void attention(const AttentionDims& d, const Strided4& q, const Strided4& k, con
 void attentionBackward(const AttentionDims& d, const Strided4& q, const Strided4& k, const Strided4& v, float scale, float dropoutP,
                        const float* weights, const uint8_t* keep, const Strided4& gOut, float* gq, float* gk, float* gv);
 
-// ---- memory (ops/memory.cpp) ----
-// 64-byte aligned blocks of a size class (bytes, a multiple of 64), recycled in per-size free lists
-void* blockAlloc(int64_t bytes);
-void blockFree(void* p, int64_t bytes);
-int64_t blockCachedBytes();
-
 }  // namespace anneal

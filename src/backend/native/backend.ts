@@ -1,8 +1,6 @@
 /**
- * The native backend: the Backend interface over the C++ addon (native/src/addon.cpp). Buffers above
- * 16 KB are the addon's 64-byte-aligned blocks behind external ArrayBuffers (returned to its allocator
- * when the GC collects them), smaller ones ordinary ArrayBuffers; both are pooled here like the JS
- * backend's. Each call writes its sizes, strides and
+ * The native backend: the Backend interface over the C++ addon (native/src/addon.cpp). Buffers are
+ * engine ArrayBuffers whose views start 64-byte aligned, pooled like the JS backend's. Each call writes its sizes, strides and
  * scalars into the addon's shared argument block and passes only the typed arrays, so a kernel costs
  * one N-API crossing. The rare cases the addon leaves out (int32 arithmetic, tensors of rank > 16)
  * run the TypeScript kernels.
@@ -16,9 +14,10 @@ import { BufferPool } from '../pool.js';
 
 /** The functions the addon exports (see native/src/addon.cpp); scalars travel in argBlock(). */
 export interface NativeAddon {
-  alloc(bytes: number): ArrayBuffer;
+  /** How many bytes into the buffer its first `align`-aligned address lies. */
+  alignOffset(buffer: ArrayBuffer, align: number): number;
   argBlock(): Float64Array;
-  info(): { isa: string; threads: number; sgemm: string; bf16: string; cachedBytes: number; cpu: Record<string, boolean> };
+  info(): { isa: string; threads: number; sgemm: string; bf16: string; cpu: Record<string, boolean> };
   setThreads(n: number): number;
   setIsa(isa: string): string;
   [kernel: string]: unknown;
@@ -45,15 +44,16 @@ export interface NativeBackend extends Backend {
   /** Sets the worker threads (the caller included); returns the count now used. */
   setThreads(n: number): number;
   addonInfo(): ReturnType<NativeAddon['info']>;
+  /** The largest power of two up to 64 that the address of a buffer's first element is a multiple of. */
+  alignmentOf(s: Storage): number;
 }
 
 export function createNativeBackend(addon: NativeAddon): NativeBackend {
   const A = addon as unknown as Record<string, Fn> & NativeAddon;
   const args = addon.argBlock();
-  // an external ArrayBuffer costs microseconds to make (and a finalizer to collect): small buffers
-  // are ordinary, engine-allocated ones (zero-filled), large ones the addon's aligned blocks
-  const SMALL = 16384;
-  const pool = new BufferPool((bytes) => (bytes <= SMALL ? new ArrayBuffer(bytes) : addon.alloc(bytes)), (bytes) => bytes <= SMALL);
+  // engine ArrayBuffers with room for a 64-byte aligned start (see pool.ts for why not external ones)
+  const ALIGN = 64;
+  const pool = new BufferPool((bytes) => new ArrayBuffer(bytes + ALIGN), true, undefined, (buffer) => addon.alignOffset(buffer, ALIGN));
   const k = (name: string): Fn => {
     const f = A[name];
     if (typeof f !== 'function') throw new Error(`native addon has no kernel '${name}'`);
@@ -115,6 +115,10 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
       return { name: 'native', threads: i.threads, isa: i.isa, kernels: { sgemm: i.sgemm, bf16: i.bf16 } };
     },
     addonInfo: () => addon.info(),
+    alignmentOf(s) {
+      for (let a = 64; a > 1; a /= 2) if ((addon.alignOffset(s.buffer as ArrayBuffer, a) - s.byteOffset) % a === 0) return a;
+      return 1;
+    },
     setIsa: (isa) => addon.setIsa(isa),
     setThreads: (n) => addon.setThreads(n),
     alloc: (dtype, n, zero) => pool.alloc(dtype, n, zero),
