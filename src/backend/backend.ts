@@ -119,29 +119,32 @@ export interface SgdArgs {
   maximize: boolean;
 }
 
-/**
- * Fused scaled dot-product attention over [B, H, L, d] operands:
- * weights = softmax(scale * q k^T + mask (+ causal)), out = dropout(weights) v.
- * The dropout draws one uniform per weight in row-major [B, H, T, S] order from rngState (xoshiro128**,
- * advanced in place), exactly as `bernoulliMask` would, so the masks equal the composite's.
- */
-export interface AttentionArgs {
+/** The operands of fused attention: [B, H, T, headDim] queries, [B, H, S, headDim] keys, [B, H, S, valueDim] values (4 strides each). */
+export interface AttentionOperands {
   batch: number;
   heads: number;
   tgtLen: number;
   srcLen: number;
   headDim: number;
   valueDim: number;
-  /** [B, H, T, headDim], [B, H, S, headDim], [B, H, S, valueDim]: 4 strides each. */
   q: Strided<Float32Array>;
   k: Strided<Float32Array>;
   v: Strided<Float32Array>;
   scale: number;
+  dropoutP: number;
+}
+
+/**
+ * Fused scaled dot-product attention: weights = softmax(scale * q k^T + mask (+ causal)),
+ * out = dropout(weights) v. The dropout draws one uniform per weight in row-major [B, H, T, S] order
+ * from rngState (xoshiro128**, advanced in place), exactly as `bernoulliMask` would, so the masks
+ * equal the composite's.
+ */
+export interface AttentionArgs extends AttentionOperands {
   /** Key j is hidden from query i when j > i (top-left aligned, as torch's is_causal). */
   causal: boolean;
   /** Additive mask broadcast over [B, H, T, S] (4 strides, 0 on broadcast dims), or null. */
   mask: Strided<Float32Array> | null;
-  dropoutP: number;
   rngState: Uint32Array | null;
   /** Out: the softmax weights before dropout, [B, H, T, S] contiguous. */
   weights: Float32Array;
@@ -152,18 +155,7 @@ export interface AttentionArgs {
 }
 
 /** Gradients of AttentionArgs' q, k and v; each written [B, L, H, d] contiguous (null: not needed). */
-export interface AttentionBackwardArgs {
-  batch: number;
-  heads: number;
-  tgtLen: number;
-  srcLen: number;
-  headDim: number;
-  valueDim: number;
-  q: Strided<Float32Array>;
-  k: Strided<Float32Array>;
-  v: Strided<Float32Array>;
-  scale: number;
-  dropoutP: number;
+export interface AttentionBackwardArgs extends AttentionOperands {
   weights: Float32Array;
   keep: Uint8Array | null;
   /** [B, H, T, valueDim], 4 strides. */

@@ -5,7 +5,7 @@ import { jsBackend } from './js/index.js';
 import { loadNativeBackend, type NativeBackend } from './native/index.js';
 
 export type {
-  AdamArgs, AttentionArgs, AttentionBackwardArgs, Backend, BackendInfo, BinaryOp, CompareOp, DType, GemmArgs, SgdArgs, Storage, Strided, UnaryOp,
+  AdamArgs, AttentionArgs, AttentionBackwardArgs, AttentionOperands, Backend, BackendInfo, BinaryOp, CompareOp, DType, GemmArgs, SgdArgs, Storage, Strided, UnaryOp,
 } from './backend.js';
 export { BufferPool, sizeClass, type PoolStats } from './pool.js';
 export { BackendError } from './errors.js';

@@ -73,10 +73,14 @@ function rowBlocks(count: number, size: number): number[] {
   return Array.from({ length: count }, (_, i) => i * size);
 }
 
-/** w * (keep ? scale : 0) in float32, as dropout computes it. */
+let scratchP = new Float32Array(0);
+let scratchG = new Float32Array(0);
+
+/** w * (keep ? scale : 0) in float32, as dropout computes it (into a scratch buffer kept between calls). */
 function dropped(w: Float32Array, keep: Uint8Array, scale: number): Float32Array {
   const s = Math.fround(scale);
-  const out = new Float32Array(w.length);
+  if (scratchP.length < w.length) scratchP = new Float32Array(w.length);
+  const out = scratchP.subarray(0, w.length);
   for (let i = 0; i < w.length; i++) out[i] = w[i]! * (keep[i] ? s : 0);
   return out;
 }
@@ -97,7 +101,8 @@ export function attentionBackward(a: AttentionBackwardArgs): void {
   }
   if (!a.gq && !a.gk) return;
   // gP = gOut v^T, then through dropout and the softmax: gS = w * (gW - sum(gW * w))
-  const gs = new Float32Array(N * T * S);
+  if (scratchG.length < N * T * S) scratchG = new Float32Array(N * T * S);
+  const gs = scratchG.subarray(0, N * T * S);
   gemm({
     m: T, n: S, k: DV, batch: N,
     a: gOut.data, aOffsets: headOffsets(gOut, B, H), aRowStride: gOut.strides[2]!, aColStride: gOut.strides[3]!,
