@@ -21,7 +21,9 @@
 namespace anneal {
 namespace {
 
-double gArgs[1 << 14];
+// The argument block of the calling JS thread (each worker thread that loads the addon gets its own).
+constexpr size_t kArgSlots = 1 << 14;
+thread_local double* gArgs = nullptr;
 
 struct Arr {
   void* data = nullptr;
@@ -137,6 +139,7 @@ int64_t numel(int rank, const int64_t* shape) {
 template <class F>
 Napi::Value guarded(const Napi::CallbackInfo& info, F fn) {
   try {
+    if (!gArgs) fail("argBlock() was not called on this thread");
     return fn(info.Env());
   } catch (const Failure& f) {
     Napi::Error::New(info.Env(), "anneal native backend: " + f.message).ThrowAsJavaScriptException();
@@ -159,12 +162,14 @@ KERNEL(AlignOffset)
   return Napi::Number::New(env, double(off));
 }); }
 
-KERNEL(ArgBlock)
+Napi::Value ArgBlock(const Napi::CallbackInfo& info) {
+  // one per thread for its lifetime, like the thread's JS environment
+  if (!gArgs) gArgs = new double[kArgSlots]();
   napi_value ab, view;
-  napi_create_external_arraybuffer(env, gArgs, sizeof(gArgs), nullptr, nullptr, &ab);
-  napi_create_typedarray(env, napi_float64_array, sizeof(gArgs) / sizeof(double), ab, 0, &view);
-  return Napi::Value(env, view);
-}); }
+  napi_create_external_arraybuffer(info.Env(), gArgs, kArgSlots * sizeof(double), nullptr, nullptr, &ab);
+  napi_create_typedarray(info.Env(), napi_float64_array, kArgSlots, ab, 0, &view);
+  return Napi::Value(info.Env(), view);
+}
 
 KERNEL(Info)
   Napi::Object o = Napi::Object::New(env);

@@ -155,7 +155,7 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
   const pending = new Map<Tensor, Tensor>([[root, grad]]);
   const prev = gradEnabled;
   gradEnabled = false;
-  const scope = openScope();
+  const scope = openScope(true);
   const buffers = new GradBuffers(scope);
   buffers.ref(grad);
   try {

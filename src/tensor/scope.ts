@@ -30,8 +30,9 @@ export interface ScopedTensor {
 export class Scope {
   readonly tensors: ScopedTensor[] = [];
   readonly storages = new Set<Storage>();
-  /** Storages allocated since the last call of takeRecent (autograd releases them node by node). */
+  /** With trackRecent: the storages allocated since autograd last looked (it releases them node by node). */
   recent: Storage[] = [];
+  constructor(readonly trackRecent = false) {}
 }
 
 const stack: Scope[] = [];
@@ -48,7 +49,7 @@ export function trackTensor(t: ScopedTensor): void {
 export function trackStorage(s: Storage): void {
   if (current !== null) {
     current.storages.add(s);
-    current.recent.push(s);
+    if (current.trackRecent) current.recent.push(s);
   }
 }
 
@@ -64,8 +65,8 @@ export function keep<T extends ScopedTensor>(t: T): T {
   return t;
 }
 
-export function openScope(): Scope {
-  const s = new Scope();
+export function openScope(trackRecent = false): Scope {
+  const s = new Scope(trackRecent);
   if (current !== null) stack.push(current);
   current = s;
   return s;
@@ -97,7 +98,10 @@ export function closeScope(scope: Scope, survivors: ReadonlySet<ScopedTensor>): 
   const backend = getBackend();
   for (const s of scope.storages) {
     if (liveStorages.has(s)) {
-      if (outer !== null) { outer.storages.add(s); outer.recent.push(s); }
+      if (outer !== null) {
+        outer.storages.add(s);
+        if (outer.trackRecent) outer.recent.push(s);
+      }
     } else if (!permanent.has(s)) backend.release(s);
   }
 }

@@ -424,3 +424,36 @@ describe('native buffers', { skip: !found }, () => {
     assert.throws(() => N.indexSelect(x, 1, 4, 1, Int32Array.from([5]), new Float32Array(1)), /index out of range/);
   });
 });
+
+describe('native backend in worker threads', { skip: !found }, () => {
+  test('two workers and the main thread run kernels at once, each with its own argument block', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const { join } = await import('node:path');
+    const { repoRoot } = await import('../helpers/index.js');
+    const lib = join(repoRoot, 'dist', 'index.js');
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.lib).then((a) => {
+        a.manualSeed(workerData.seed);
+        let s = 0;
+        for (let i = 0; i < 200; i++) s += a.tidy(() => a.randn([64, 65]).exp().matmul(a.randn([65, 3])).tanh().sum().item());
+        parentPort.postMessage({ s, backend: a.backend.backendInfo().name });
+      });`;
+    const run = (seed: number) => new Promise<{ s: number; backend: string }>((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { lib, seed } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    const expected = async (seed: number) => {
+      const a = await import('../../src/index.js');
+      a.manualSeed(seed);
+      let s = 0;
+      for (let i = 0; i < 200; i++) s += a.tidy(() => a.randn([64, 65]).exp().matmul(a.randn([65, 3])).tanh().sum().item());
+      return s;
+    };
+    const [r1, r2] = await Promise.all([run(1), run(2)]);
+    assert.equal(r1.backend, 'native');
+    assert.equal(r1.s, await expected(1));
+    assert.equal(r2.s, await expected(2));
+  });
+});
