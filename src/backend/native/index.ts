@@ -44,7 +44,9 @@ export function loadNativeBackend(): { backend: NativeBackend } | { error: strin
   if (cached) return cached;
   const path = nativeAddonPath();
   if (!path) cached = { error: "anneal's package root was not found" };
-  else if (!existsSync(path)) cached = { error: `the addon was not built (${path} is missing; 'npm rebuild anneal' builds it, with a C++ compiler)` };
+  else if (!existsSync(path)) {
+    cached = { error: `the addon was not built (${path} is missing; 'npm rebuild anneal', or 'node scripts/build-native.mjs' in a checkout, builds it with a C++ compiler)` };
+  }
   else {
     try {
       const addon = createRequire(import.meta.url)(path) as NativeAddon;
