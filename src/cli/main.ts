@@ -14,6 +14,7 @@ import { registerSchedule } from './schedule.js';
 import { registerCompareOptimizers } from './compareOptimizers.js';
 import { registerGenerate } from './generate.js';
 import { registerEval } from './eval.js';
+import { registerBench } from './bench.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerEval(program);
   registerSchedule(program);
   registerCompareOptimizers(program);
+  registerBench(program);
   return program;
 }
 

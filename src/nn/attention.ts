@@ -3,7 +3,8 @@
  * parameter layout (packed inProjWeight [3E, E], outProj) and mask conventions: a boolean mask is
  * true where attention is NOT allowed, a float mask is added to the scores.
  */
-import { cat, dropout, full, linear, Tensor, where, type Generator } from '../tensor/index.js';
+import { cat, full, linear, Tensor, where, type Generator } from '../tensor/index.js';
+import { attentionComposite, canFuseAttention, fusedAttention, maskParts, sharedCausalMask } from '../tensor/ops/attention.js';
 import { ShapeError } from '../tensor/shape.js';
 import * as init from './init.js';
 import { Linear } from './layers.js';
@@ -56,7 +57,9 @@ export function mergeMasks(
   attnMask: Tensor | null | undefined, keyPaddingMask: Tensor | null | undefined, isCausal = false,
 ): Tensor | null {
   let merged: Tensor | null = null;
-  if (isCausal && !attnMask) attnMask = causalMask(tgtLen);
+  // a causal mask built once per size; attention() applies it by index and never reads it
+  const causal = isCausal && !attnMask;
+  if (causal) attnMask = sharedCausalMask(tgtLen);
   if (attnMask) {
     let m = toAdditiveMask(attnMask);
     if (m.ndim === 2) {
@@ -75,27 +78,27 @@ export function mergeMasks(
     }
     const k = toAdditiveMask(keyPaddingMask).reshape([batch, 1, 1, srcLen]);
     merged = merged ? merged.add(k) : k;
+    if (causal) maskParts.set(merged, { causal: true, rest: k });
   }
   return merged;
 }
 
 /**
  * softmax(q k^T * scale + mask) v over [..., T, dh] inputs, with dropout on the weights. Returns
- * the output and the attention weights.
+ * the output and the attention weights. [B, H, L, d] operands run as one fused op (the composite of
+ * tensor/ops/attention.ts is its reference); a mask from mergeMasks has its causal part applied by index.
  */
 export function attention(
   q: Tensor, k: Tensor, v: Tensor,
   options: { mask?: Tensor | null; dropoutP?: number; training?: boolean; scale?: number; generator?: Generator } = {},
 ): [Tensor, Tensor] {
-  const dh = q.shape[q.ndim - 1]!;
-  const scale = options.scale ?? 1 / Math.sqrt(dh);
-  // scaling q rather than the scores: T*dh multiplies instead of T*S, as PyTorch does
-  let scores = q.mul(scale).matmul(k.mT);
-  if (options.mask) scores = scores.add(options.mask);
-  let weights = scores.softmax(-1);
-  const p = options.dropoutP ?? 0;
-  const attn = p > 0 ? dropout(weights, p, options.training ?? true, options.generator) : weights;
-  return [attn.matmul(v), weights];
+  const given = options.mask ?? null;
+  const parts = given ? maskParts.get(given) : undefined;
+  const mask = parts ? parts.rest : given;
+  const causal = parts?.causal ?? false;
+  const dropoutP = (options.training ?? true) ? (options.dropoutP ?? 0) : 0;
+  const o = { mask, causal, dropoutP, scale: options.scale, generator: options.generator };
+  return canFuseAttention(q, k, v, mask) ? fusedAttention(q, k, v, o) : attentionComposite(q, k, v, o);
 }
 
 /**
@@ -106,15 +109,10 @@ export function scaledDotProductAttention(
   q: Tensor, k: Tensor, v: Tensor,
   options: { attnMask?: Tensor | null; dropoutP?: number; isCausal?: boolean; scale?: number; generator?: Generator } = {},
 ): Tensor {
-  const T = q.shape[q.ndim - 2]!;
-  const S = k.shape[k.ndim - 2]!;
   let mask: Tensor | null = null;
   if (options.attnMask) mask = options.attnMask.dtype === 'float32' ? options.attnMask : where(options.attnMask, 0, -Infinity);
-  if (options.isCausal) {
-    const c = causalMask(Math.max(T, S)).narrow(0, 0, T).narrow(1, 0, S);
-    mask = mask ? mask.add(c) : c;
-  }
-  return attention(q, k, v, { mask, dropoutP: options.dropoutP ?? 0, training: true, scale: options.scale, generator: options.generator })[0];
+  const o = { mask, causal: options.isCausal ?? false, dropoutP: options.dropoutP ?? 0, scale: options.scale, generator: options.generator };
+  return (canFuseAttention(q, k, v, mask) ? fusedAttention(q, k, v, o) : attentionComposite(q, k, v, o))[0];
 }
 
 export type { MultiheadAttentionOptions } from './options.js';

@@ -6,7 +6,7 @@
 import type { Storage } from '../backend/index.js';
 import { loadStateDictOptions, moduleOptions } from './options.js';
 import { AnnealError } from '../errors.js';
-import { Generator, noGrad, Tensor } from '../tensor/index.js';
+import { Generator, keep, noGrad, Tensor } from '../tensor/index.js';
 import { renameToPyTorch, resolveStateDictNames, toPyTorchName, type Naming } from './pytorchNames.js';
 
 /** A tensor that a Module registers as a learnable parameter (requiresGrad by default). */
@@ -16,6 +16,8 @@ export class Parameter extends Tensor {
     const storage = source ? source.toTypedArray() : (data as Storage);
     super(storage, options.shape ?? (source ? source.shape : [storage.length]));
     this.requiresGrad = options.requiresGrad ?? true;
+    // a model built inside tidy() keeps its parameters
+    keep(this);
   }
 }
 
@@ -45,6 +47,7 @@ export abstract class Module {
 
   /** Registers a tensor that is state but not a parameter (e.g. positional tables); persistent ones go in stateDict(). */
   registerBuffer(name: string, tensor: Tensor | null, persistent = true): Tensor | null {
+    if (tensor) keep(tensor);
     this.bufferTable.set(name, { tensor, persistent });
     return tensor;
   }

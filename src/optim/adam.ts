@@ -1,11 +1,13 @@
 /**
  * Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), step for step as PyTorch 1.13's
  * _single_tensor_adam / _single_tensor_adamw. Each float32 operation of PyTorch is mirrored and
- * rounded to float32 in the same order (fused where PyTorch's kernels fuse, see float32.ts), so
- * trajectories agree to float32 precision.
+ * rounded to float32 in the same order (fused where PyTorch's kernels fuse, see
+ * backend/js/float32.ts), so trajectories agree to the bit; the update itself is the backend's
+ * multi-tensor kernel (backend/js/optim.ts is the reference), one call per parameter group.
  */
-import { Tensor } from '../tensor/index.js';
-import { f32 as f, fma32 } from './float32.js';
+import { getBackend } from '../backend/index.js';
+import { keep, Tensor } from '../tensor/index.js';
+import { floatData } from '../tensor/tensor.js';
 import { Optimizer, OptimizerError, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
@@ -35,40 +37,12 @@ export interface AdamUpdateArgs {
   maximize: boolean;
 }
 
-/** One Adam/AdamW update of one parameter, in place. */
+/** One Adam/AdamW update of one parameter, in place (the backend's multi-tensor kernel with one tensor). */
 export function adamUpdate(a: AdamUpdateArgs): void {
-  const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = a;
-  const n = param.length;
-  const oneMinusBeta1 = f(1 - a.beta1);
-  const oneMinusBeta2 = f(1 - a.beta2);
-  const beta1 = f(a.beta1);
-  const beta2 = f(a.beta2);
-  const decayFactor = f(1 - a.lr * a.weightDecay);
-  const wd = f(a.weightDecay);
-  const biasCorrection1 = 1 - a.beta1 ** a.step;
-  const biasCorrection2Sqrt = f(Math.sqrt(1 - a.beta2 ** a.step));
-  const stepSize = f(-(a.lr / biasCorrection1));
-  const eps = f(a.eps);
-  for (let i = 0; i < n; i++) {
-    let g = a.maximize ? -grad[i]! : grad[i]!;
-    let p = param[i]!;
-    if (a.decoupled) {
-      if (a.weightDecay !== 0) p = f(p * decayFactor);
-    } else if (a.weightDecay !== 0) {
-      g = fma32(g, wd, p);
-    }
-    const m = fma32(f(expAvg[i]! * beta1), oneMinusBeta1, g);
-    const v = fma32(f(expAvgSq[i]! * beta2), f(oneMinusBeta2 * g), g);
-    expAvg[i] = m;
-    expAvgSq[i] = v;
-    let second = v;
-    if (maxExpAvgSq) {
-      second = Math.max(maxExpAvgSq[i]!, v);
-      maxExpAvgSq[i] = second;
-    }
-    const denom = f(f(f(Math.sqrt(second)) / biasCorrection2Sqrt) + eps);
-    param[i] = f(p + f(f(stepSize * m) / denom));
-  }
+  getBackend().adam({
+    params: [a.param], grads: [a.grad], expAvg: [a.expAvg], expAvgSq: [a.expAvgSq], maxExpAvgSq: a.maxExpAvgSq ? [a.maxExpAvgSq] : null,
+    steps: [a.step], lr: a.lr, beta1: a.beta1, beta2: a.beta2, eps: a.eps, weightDecay: a.weightDecay, decoupled: a.decoupled, maximize: a.maximize,
+  });
 }
 
 function validateAdam(group: ParamGroup<AdamOptions>): void {
@@ -87,7 +61,10 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
     validateAdam(group);
   }
 
+  /** One multi-tensor backend call for every parameter of the group that has a gradient. */
   protected override updateGroup(group: ParamGroup<AdamOptions>): void {
+    const params: Float32Array[] = [], grads: Float32Array[] = [], expAvg: Float32Array[] = [], expAvgSq: Float32Array[] = [];
+    const maxExpAvgSq: Float32Array[] = [], steps: number[] = [];
     for (const p of group.params) {
       if (!p.grad) continue;
       const state = this.stateFor(p, () => ({
@@ -98,23 +75,20 @@ abstract class AdamFamily extends Optimizer<AdamOptions> {
       }));
       const step = (state.step as number) + 1;
       state.step = step;
-      if (group.amsgrad && !state.maxExpAvgSq) state.maxExpAvgSq = Tensor.zeros(p.shape);
-      adamUpdate({
-        param: p.storage as Float32Array,
-        grad: p.grad.values() as Float32Array,
-        expAvg: (state.expAvg as Tensor).storage as Float32Array,
-        expAvgSq: (state.expAvgSq as Tensor).storage as Float32Array,
-        maxExpAvgSq: group.amsgrad ? ((state.maxExpAvgSq as Tensor).storage as Float32Array) : null,
-        step,
-        lr: group.lr,
-        beta1: group.betas[0],
-        beta2: group.betas[1],
-        eps: group.eps,
-        weightDecay: group.weightDecay,
-        decoupled: this.decoupled,
-        maximize: group.maximize,
-      });
+      if (group.amsgrad && !state.maxExpAvgSq) state.maxExpAvgSq = keep(Tensor.zeros(p.shape));
+      params.push(p.storage as Float32Array);
+      grads.push(floatData(p.grad));
+      expAvg.push((state.expAvg as Tensor).storage as Float32Array);
+      expAvgSq.push((state.expAvgSq as Tensor).storage as Float32Array);
+      if (group.amsgrad) maxExpAvgSq.push((state.maxExpAvgSq as Tensor).storage as Float32Array);
+      steps.push(step);
     }
+    if (params.length === 0) return;
+    getBackend().adam({
+      params, grads, expAvg, expAvgSq, maxExpAvgSq: group.amsgrad ? maxExpAvgSq : null, steps,
+      lr: group.lr, beta1: group.betas[0], beta2: group.betas[1], eps: group.eps, weightDecay: group.weightDecay,
+      decoupled: this.decoupled, maximize: group.maximize,
+    });
   }
 }
 

@@ -3,7 +3,7 @@
  * per-parameter state, zeroGrad, and a state dict that stores parameters by position so it can be
  * loaded into a freshly built optimizer over a freshly built model.
  */
-import { Tensor } from '../tensor/index.js';
+import { keep, Tensor } from '../tensor/index.js';
 
 /** Options every optimizer has; a scheduler writes `lr` on each group. */
 export interface BaseOptions {
@@ -99,6 +99,8 @@ export abstract class Optimizer<O extends LrOption = BaseOptions> {
     let s = this.state.get(p);
     if (!s) {
       s = init();
+      // optimizer state lives across steps: no scope may release it
+      for (const v of Object.values(s)) if (v instanceof Tensor) keep(v);
       this.state.set(p, s);
     }
     return s;
@@ -147,7 +149,7 @@ export abstract class Optimizer<O extends LrOption = BaseOptions> {
       if (!p) throw new OptimizerError(`loadStateDict: state for parameter ${key} matches no parameter`);
       const copy: ParamState = {};
       for (const [name, v] of Object.entries(s)) {
-        copy[name] = v instanceof Tensor ? new Tensor(v.toTypedArray(), v.shape) : v;
+        copy[name] = v instanceof Tensor ? keep(new Tensor(v.toTypedArray(), v.shape)) : v;
       }
       this.state.set(p, copy);
     }

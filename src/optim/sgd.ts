@@ -5,8 +5,9 @@
  * operation of PyTorch is rounded to float32 in the same order (fused where PyTorch fuses, see
  * float32.ts).
  */
-import { Tensor } from '../tensor/index.js';
-import { f32 as f, fma32 } from './float32.js';
+import { getBackend } from '../backend/index.js';
+import { keep, Tensor } from '../tensor/index.js';
+import { floatData } from '../tensor/tensor.js';
 import { Optimizer, OptimizerError, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions {
@@ -27,24 +28,12 @@ export interface SGDUpdateArgs extends SGDOptions {
   initializeBuffer: boolean;
 }
 
-/** One SGD update of one parameter, in place. */
+/** One SGD update of one parameter, in place (the backend's multi-tensor kernel with one tensor). */
 export function sgdUpdate(a: SGDUpdateArgs): void {
-  const { param, grad, momentumBuffer: buf } = a;
-  const wd = f(a.weightDecay);
-  const momentum = f(a.momentum);
-  const oneMinusDampening = f(1 - a.dampening);
-  const negLr = f(-a.lr);
-  for (let i = 0; i < param.length; i++) {
-    const p = param[i]!;
-    let d = a.maximize ? -grad[i]! : grad[i]!;
-    if (a.weightDecay !== 0) d = fma32(d, wd, p);
-    if (buf) {
-      const v = a.initializeBuffer ? d : fma32(f(buf[i]! * momentum), oneMinusDampening, d);
-      buf[i] = v;
-      d = a.nesterov ? fma32(d, momentum, v) : v;
-    }
-    param[i] = fma32(p, negLr, d);
-  }
+  getBackend().sgd({
+    params: [a.param], grads: [a.grad], momentumBuffers: a.momentumBuffer ? [a.momentumBuffer] : null, initializeBuffers: [a.initializeBuffer],
+    lr: a.lr, momentum: a.momentum, dampening: a.dampening, weightDecay: a.weightDecay, nesterov: a.nesterov, maximize: a.maximize,
+  });
 }
 
 /** SGD with optional (Nesterov) momentum, dampening, L2 weight decay and maximize (torch.optim.SGD). */
@@ -65,22 +54,27 @@ export class SGD extends Optimizer<SGDOptions> {
     }
   }
 
+  /** One multi-tensor backend call for every parameter of the group that has a gradient. */
   protected override updateGroup(group: ParamGroup<SGDOptions>): void {
+    const params: Float32Array[] = [], grads: Float32Array[] = [], buffers: (Float32Array | null)[] = [], init: boolean[] = [];
     for (const p of group.params) {
       if (!p.grad) continue;
       // PyTorch records momentumBuffer (None without momentum) once a parameter has had a step
       const state = this.stateFor(p, () => ({ momentumBuffer: null }));
       let buffer = state.momentumBuffer as Tensor | null;
       const initializeBuffer = group.momentum !== 0 && buffer === null;
-      if (initializeBuffer) buffer = Tensor.zeros(p.shape);
-      sgdUpdate({
-        ...group,
-        param: p.storage as Float32Array,
-        grad: p.grad.values() as Float32Array,
-        momentumBuffer: group.momentum !== 0 ? (buffer!.storage as Float32Array) : null,
-        initializeBuffer,
-      });
+      if (initializeBuffer) buffer = keep(Tensor.zeros(p.shape));
       if (group.momentum !== 0) state.momentumBuffer = buffer;
+      params.push(p.storage as Float32Array);
+      grads.push(floatData(p.grad));
+      buffers.push(group.momentum !== 0 ? (buffer!.storage as Float32Array) : null);
+      init.push(initializeBuffer);
     }
+    if (params.length === 0) return;
+    getBackend().sgd({
+      params, grads, momentumBuffers: group.momentum !== 0 ? buffers : null, initializeBuffers: init,
+      lr: group.lr, momentum: group.momentum, dampening: group.dampening, weightDecay: group.weightDecay,
+      nesterov: group.nesterov, maximize: group.maximize,
+    });
   }
 }

@@ -81,8 +81,8 @@ function checkShape(shape: Shape, op: string): void {
 
 export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
   checkShape(shape, 'full');
-  const t = Tensor.zeros(shape, options.dtype ?? 'float32');
-  if (value !== 0) t.storage.fill(value);
+  const t = Tensor.empty(shape, options.dtype ?? 'float32');
+  t.storage.fill(value);
   return finish(t, options);
 }
 
@@ -94,7 +94,7 @@ export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
   return full(shape, 1, options);
 }
 
-/** Uninitialised in PyTorch; here zero-filled, since typed arrays always are. */
+/** Uninitialised in PyTorch; here zero-filled, so that no stale pool contents ever show. */
 export function empty(shape: Shape, options: TensorOptions = {}): Tensor {
   return full(shape, 0, options);
 }
@@ -140,7 +140,7 @@ export function eye(n: number, m = n, options: TensorOptions = {}): Tensor {
 export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
   checkShape(shape, 'rand');
   const g = options.generator ?? defaultGenerator;
-  const t = Tensor.zeros(shape);
+  const t = Tensor.empty(shape);
   const s = t.storage;
   for (let i = 0; i < s.length; i++) s[i] = g.uniform();
   return finish(t, options);
@@ -150,7 +150,7 @@ export function rand(shape: Shape, options: RandomOptions = {}): Tensor {
 export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
   checkShape(shape, 'randn');
   const g = options.generator ?? defaultGenerator;
-  const t = Tensor.zeros(shape);
+  const t = Tensor.empty(shape);
   const s = t.storage;
   for (let i = 0; i < s.length; i++) s[i] = g.normal();
   return finish(t, options);
@@ -160,7 +160,7 @@ export function randn(shape: Shape, options: RandomOptions = {}): Tensor {
 export function randint(low: number, high: number, shape: Shape, options: RandomOptions = {}): Tensor {
   checkShape(shape, 'randint');
   const g = options.generator ?? defaultGenerator;
-  const t = Tensor.zeros(shape, options.dtype ?? 'int32');
+  const t = Tensor.empty(shape, options.dtype ?? 'int32');
   const s = t.storage;
   for (let i = 0; i < s.length; i++) s[i] = g.integer(low, high);
   return t;
@@ -170,7 +170,7 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
   if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
   const g = options.generator ?? defaultGenerator;
-  const t = Tensor.zeros(shape, options.dtype ?? 'float32');
+  const t = Tensor.empty(shape, options.dtype ?? 'float32');
   const s = t.storage;
   for (let i = 0; i < s.length; i++) s[i] = g.uniform() < p ? 1 : 0;
   return t;

@@ -32,3 +32,5 @@ export const unsqueeze = (x: Tensor, dim: number): Tensor => x.unsqueeze(dim);
 export const squeeze = (x: Tensor, dim?: number): Tensor => x.squeeze(dim);
 export const argmax = (x: Tensor, dim?: number, keepdim = false): Tensor => x.argmax(dim, keepdim);
 export const argmin = (x: Tensor, dim?: number, keepdim = false): Tensor => x.argmin(dim, keepdim);
+
+export { tidy, keep, ReleasedTensorError } from './scope.js';

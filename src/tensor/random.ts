@@ -74,6 +74,19 @@ export class Generator {
     return this;
   }
 
+  /** The 128-bit state as four words, for a kernel that draws in bulk (see setStateWords). */
+  stateWords(): Uint32Array {
+    const w = new Uint32Array(4);
+    w[0] = this.s0; w[1] = this.s1; w[2] = this.s2; w[3] = this.s3;
+    return w;
+  }
+
+  /** Takes back the state a kernel advanced (the pending normal of normal() is unaffected, as by uniform()). */
+  setStateWords(w: Uint32Array): this {
+    this.s0 = w[0]! | 0; this.s1 = w[1]! | 0; this.s2 = w[2]! | 0; this.s3 = w[3]! | 0;
+    return this;
+  }
+
   /** Next raw 32-bit value. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;

@@ -8,16 +8,52 @@ import * as idx from './ops/indexing.js';
 import * as mm from './ops/matmul.js';
 import * as sm from './ops/softmax.js';
 import { formatTensor, toNested, type NestedArray } from './format.js';
+import { exposeStorage, keep, ReleasedTensorError, trackStorage, trackTensor, type ScopedTensor } from './scope.js';
 
 export type TensorLike = Tensor | number;
 
-/** Typed array used to store each dtype. */
+/**
+ * A buffer for n elements of dtype from the backend's pool, its contents unspecified: for outputs a
+ * kernel writes in full. The innermost scope (tidy, backward) owns it.
+ */
 export function allocStorage(dtype: DType, n: number): Storage {
-  switch (dtype) {
-    case 'float32': return new Float32Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'bool': return new Uint8Array(n);
+  const s = getBackend().alloc(dtype, n);
+  trackStorage(s);
+  return s;
+}
+
+/** allocStorage, filled with zeros. */
+export function zeroStorage(dtype: DType, n: number): Storage {
+  const s = getBackend().alloc(dtype, n, true);
+  trackStorage(s);
+  return s;
+}
+
+/** A float32 buffer from the pool (see allocStorage). */
+export function allocFloat(n: number): Float32Array {
+  return allocStorage('float32', n) as Float32Array;
+}
+
+/**
+ * A tensor's elements in row-major order for a kernel: the storage (or a subarray of it) when
+ * contiguous, else a copy from the pool that the innermost scope owns. Unlike values() it does not
+ * pin the buffer: ops use it for data they read at once.
+ */
+export function dataOf(t: Tensor): Storage {
+  const n = t.numel();
+  const s = t.storage;
+  if (t.isContiguous()) {
+    if (t.offset === 0 && s.length === n) return s;
+    return s.subarray(t.offset, t.offset + n);
   }
+  const out = allocStorage(t.dtype, n);
+  getBackend().copy(strided(t), { data: out, offset: 0, strides: contiguousStrides(t.shape) }, t.shape);
+  return out;
+}
+
+/** dataOf for a float32 tensor. */
+export function floatData(t: Tensor): Float32Array {
+  return dataOf(t) as Float32Array;
 }
 
 /** The kernel-facing description of a tensor's elements. */
@@ -35,8 +71,8 @@ export function dtypeOf(storage: Storage): DType {
  * An n-dimensional array with reverse-mode autograd. Storage is a flat typed array that views
  * (reshape, transpose, slicing) share; element i_0..i_k lives at offset + sum(i_d * strides[d]).
  */
-export class Tensor {
-  readonly storage: Storage;
+export class Tensor implements ScopedTensor {
+  private storage_: Storage | null;
   readonly shape: readonly number[];
   readonly strides: readonly number[];
   readonly offset: number;
@@ -51,15 +87,48 @@ export class Tensor {
   retainsGrad = false;
 
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
-    this.storage = storage;
+    this.storage_ = storage;
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtypeOf(storage);
+    trackTensor(this);
+  }
+
+  /** The flat typed array holding the elements (shared by views). Throws once a scope released the tensor. */
+  get storage(): Storage {
+    const s = this.storage_;
+    if (s === null) {
+      throw new ReleasedTensorError(
+        'this tensor was released when the tidy() that created it ended (it was not returned from it); return it from the tidy ' +
+          'function to use it afterwards, and call backward() inside the same tidy as the forward pass',
+      );
+    }
+    return s;
+  }
+
+  /** The storage, or null once released (for scopes). */
+  get rawStorage(): Storage | null {
+    return this.storage_;
+  }
+
+  /** Whether a scope released this tensor. */
+  get isReleased(): boolean {
+    return this.storage_ === null;
+  }
+
+  /** Drops the data (scopes call this); later uses throw ReleasedTensorError. */
+  release(): void {
+    this.storage_ = null;
   }
 
   /** A new contiguous tensor of zeros. */
   static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+    return new Tensor(zeroStorage(dtype, numelOf(shape)), shape);
+  }
+
+  /** A new contiguous tensor whose contents are unspecified (torch.empty): for buffers written in full. */
+  static empty(shape: Shape, dtype: DType = 'float32'): Tensor {
     return new Tensor(allocStorage(dtype, numelOf(shape)), shape);
   }
 
@@ -113,20 +182,16 @@ export class Tensor {
   /**
    * The elements in row-major order as a typed array of exactly numel() entries: the storage
    * itself (or a subarray of it) when contiguous, else a fresh copy. Writing to it writes to the
-   * tensor only in the first case; use clone() first to be sure of a private copy.
+   * tensor only in the first case; use clone() first to be sure of a private copy. The buffer is
+   * then never recycled by a scope, so the array stays valid for as long as you hold it.
    */
   values(): Storage {
-    const n = this.numel();
-    if (this.isContiguous()) {
-      if (this.offset === 0 && this.storage.length === n) return this.storage;
-      return this.storage.subarray(this.offset, this.offset + n);
-    }
-    const out = allocStorage(this.dtype, n);
-    getBackend().copy(strided(this), { data: out, offset: 0, strides: contiguousStrides(this.shape) }, this.shape);
-    return out;
+    const v = dataOf(this);
+    exposeStorage(this.isContiguous() ? this.storage : v);
+    return v;
   }
 
-  /** A private contiguous copy of the elements as a typed array. */
+  /** A private contiguous copy of the elements as a typed array (not from the pool: the caller owns it). */
   toTypedArray(): Storage {
     return this.values().slice();
   }
@@ -171,15 +236,26 @@ export class Tensor {
     runBackward(this, g.detach(), options.retainGraph ?? false);
   }
 
-  /** Adds g into .grad, keeping .grad a private contiguous buffer so it can be updated in place. */
-  accumulateGrad(g: Tensor): void {
+  /**
+   * Adds g into .grad in place, keeping .grad a private contiguous buffer that no scope releases.
+   * With `adopt` (autograd passes it when g's buffer is provably its own and read by nothing else)
+   * the first gradient becomes .grad without a copy.
+   */
+  accumulateGrad(g: Tensor, adopt = false): void {
+    const shape = this.shape;
     if (this.grad === null) {
-      this.grad = new Tensor(g.toTypedArray(), this.shape);
+      const gs = g.storage;
+      if (adopt && g.offset === 0 && gs.length === g.numel() && g.isContiguous()) {
+        this.grad = keep(new Tensor(gs, shape));
+        return;
+      }
+      const out = allocStorage('float32', g.numel());
+      getBackend().copy(strided(g), { data: out, offset: 0, strides: contiguousStrides(shape) }, shape);
+      this.grad = keep(new Tensor(out, shape));
       return;
     }
-    const acc = this.grad.storage as Float32Array;
-    const add = g.values() as Float32Array;
-    for (let i = 0; i < acc.length; i++) acc[i]! += add[i]!;
+    const acc = this.grad;
+    getBackend().binary('add', strided(acc), strided(g), acc.storage, shape);
   }
 
   /** Makes backward() keep this non-leaf tensor's gradient in .grad. */

@@ -53,3 +53,10 @@ export function erfReference(x: number): number {
   const v = ax < 3 ? erfSeriesExact(ax) : 1 - erfcContinuedFraction(ax);
   return x < 0 ? -v : v;
 }
+
+/** erfc(x) for x >= 0 to double precision in relative terms (the series' complement, then the continued fraction). */
+export function erfcReference(x: number): number {
+  if (x < 0) return 2 - erfcReference(-x);
+  if (x === Infinity) return 0;
+  return x < 3 ? 1 - erfSeriesExact(x) : erfcContinuedFraction(x);
+}

@@ -36,16 +36,24 @@ function seq2seq(rates: Rates, generator?: Generator): TransformerSeq2Seq {
 const runLM = (m: TransformerLM) => noGrad(() => m.forward(tgt)).toTypedArray() as Float32Array;
 const runSeq2Seq = (m: TransformerSeq2Seq) => noGrad(() => m.forward(src, tgt)).toTypedArray() as Float32Array;
 
-/** A generator that counts the uniforms drawn from it (dropout draws one per mask element). */
+/**
+ * A generator and the number of uniforms drawn from it so far (dropout draws one per mask element,
+ * in bulk inside the backend's kernel): found by stepping a twin from the same seed until the two
+ * states agree.
+ */
 function countingGenerator(): { generator: Generator; draws: () => number } {
-  const generator = new Generator(5);
-  let n = 0;
-  const uniform = generator.uniform.bind(generator);
-  generator.uniform = () => {
-    n++;
-    return uniform();
+  const seed = 5;
+  const generator = new Generator(seed);
+  const draws = () => {
+    const target = generator.getState().state.join();
+    const twin = new Generator(seed);
+    for (let n = 0; n <= 1_000_000; n++) {
+      if (twin.getState().state.join() === target) return n;
+      twin.uniform();
+    }
+    return -1;
   };
-  return { generator, draws: () => n };
+  return { generator, draws };
 }
 
 test('inverted dropout keeps the expected value: survivors are scaled by 1/(1-p), zeros have frequency p', () => {

@@ -1,8 +1,6 @@
 import type { BinaryOp, CompareOp, Storage, Strided, UnaryOp } from '../backend.js';
-import { erf } from './erf.js';
+import { erf32, gelu, geluBackward } from './erf32.js';
 
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 0.3989422804014327;
 const GELU_TANH_C = Math.sqrt(2 / Math.PI);
 
 export function unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
@@ -25,14 +23,14 @@ export function unary(op: UnaryOp, x: Float32Array, out: Float32Array): void {
       return;
     // NaN propagates, as in PyTorch
     case 'relu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 || v !== v ? v : 0; } return;
-    case 'gelu': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = 0.5 * v * (1 + erf(v * SQRT1_2)); } return;
+    case 'gelu': gelu(x, out); return;
     case 'geluTanh':
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
         out[i] = 0.5 * v * (1 + Math.tanh(GELU_TANH_C * (v + 0.044715 * v * v * v)));
       }
       return;
-    case 'erf': for (let i = 0; i < n; i++) out[i] = erf(x[i]!); return;
+    case 'erf': for (let i = 0; i < n; i++) out[i] = erf32(x[i]!); return;
     case 'sign': for (let i = 0; i < n; i++) { const v = x[i]!; out[i] = v > 0 ? 1 : v < 0 ? -1 : v; } return;
     case 'sin': for (let i = 0; i < n; i++) out[i] = Math.sin(x[i]!); return;
     case 'cos': for (let i = 0; i < n; i++) out[i] = Math.cos(x[i]!); return;
@@ -53,14 +51,7 @@ export function unaryBackward(op: UnaryOp, x: Float32Array, y: Float32Array, gy:
     case 'tanh': for (let i = 0; i < n; i++) { const t = y[i]!; gx[i] = gy[i]! * (1 - t * t); } return;
     case 'sigmoid': for (let i = 0; i < n; i++) { const s = y[i]!; gx[i] = gy[i]! * s * (1 - s); } return;
     case 'relu': for (let i = 0; i < n; i++) gx[i] = y[i]! > 0 ? gy[i]! : 0; return;
-    case 'gelu':
-      for (let i = 0; i < n; i++) {
-        const v = x[i]!;
-        const cdf = 0.5 * (1 + erf(v * SQRT1_2));
-        const pdf = INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-        gx[i] = gy[i]! * (cdf + v * pdf);
-      }
-      return;
+    case 'gelu': geluBackward(x, gy, gx); return;
     case 'geluTanh':
       for (let i = 0; i < n; i++) {
         const v = x[i]!;
@@ -303,4 +294,16 @@ export function cast(src: Storage, out: Storage): void {
   if (out instanceof Uint8Array) { for (let i = 0; i < src.length; i++) out[i] = src[i] !== 0 ? 1 : 0; return; }
   // Int32Array assignment truncates toward zero, as a float -> int cast does in PyTorch
   for (let i = 0; i < src.length; i++) out[i] = src[i]!;
+}
+
+export function accumulate(dst: Strided<Float32Array>, src: Strided<Float32Array>, shape: readonly number[]): void {
+  const rank = shape.length;
+  const sd = src.data, dd = dst.data;
+  const zero = new Array<number>(rank).fill(0);
+  const ss = rank ? src.strides[rank - 1]! : 0;
+  const ds = rank ? dst.strides[rank - 1]! : 0;
+  forEachRow(shape, src.strides, dst.strides, zero, src.offset, dst.offset, 0, (_o, so, dOff, _c, len) => {
+    if (ss === 1 && ds === 1) for (let j = 0; j < len; j++) dd[dOff + j]! += sd[so + j]!;
+    else for (let j = 0; j < len; j++) dd[dOff + j * ds]! += sd[so + j * ss]!;
+  });
 }

@@ -1,5 +1,7 @@
-/** Gradient clipping with torch.nn.utils' semantics. */
+/** Gradient clipping with torch.nn.utils' semantics; the loops over the elements are backend kernels. */
+import { getBackend } from '../../backend/index.js';
 import { Tensor } from '../../tensor/index.js';
+import { floatData } from '../../tensor/tensor.js';
 
 function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -21,23 +23,19 @@ export function clipGradNorm(
 ): number {
   const grads = gradsOf(params);
   if (grads.length === 0) return 0;
+  const backend = getBackend();
+  const data = grads.map((g) => floatData(g));
+  const perTensor = new Float64Array(data.length);
+  backend.sumPow(data, normType, perTensor);
   let total: number;
   if (normType === Infinity) {
     total = 0;
-    for (const g of grads) {
-      const v = g.values() as Float32Array;
-      // Math.max propagates NaN like torch.max
-      for (let i = 0; i < v.length; i++) total = Math.max(total, Math.abs(v[i]!));
-    }
+    // Math.max propagates NaN like torch.max
+    for (const m of perTensor) total = Math.max(total, m);
   } else {
     // PyTorch takes each tensor's p-norm in float32, then the p-norm of those norms
     let acc = 0;
-    for (const g of grads) {
-      const v = g.values() as Float32Array;
-      let s = 0;
-      for (let i = 0; i < v.length; i++) s += Math.abs(v[i]!) ** normType;
-      acc += Math.fround(s ** (1 / normType)) ** normType;
-    }
+    for (const s of perTensor) acc += Math.fround(s ** (1 / normType)) ** normType;
     total = Math.fround(acc ** (1 / normType));
   }
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
@@ -47,14 +45,7 @@ export function clipGradNorm(
   const coef = Math.fround(Math.fround(1 / Math.fround(total + 1e-6)) * maxNorm);
   // PyTorch multiplies by clamp(coef, max=1) unconditionally; only a coefficient of 1 changes nothing
   const clamped = coef > 1 ? 1 : coef;
-  if (clamped !== 1) {
-    for (const g of grads) {
-      const v = g.storage as Float32Array;
-      const start = g.offset;
-      const end = start + g.numel();
-      for (let i = start; i < end; i++) v[i] = v[i]! * clamped;
-    }
-  }
+  if (clamped !== 1) backend.scaleInPlace(data, clamped);
   return total;
 }
 
@@ -63,11 +54,10 @@ export const clipGradNorm_ = clipGradNorm;
 
 /** Clamps every gradient element into [-clipValue, clipValue] (torch.nn.utils.clip_grad_value_). */
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
+  const backend = getBackend();
   for (const g of gradsOf(params)) {
-    const v = g.storage as Float32Array;
-    const start = g.offset;
-    const end = start + g.numel();
-    for (let i = start; i < end; i++) v[i] = Math.min(Math.max(v[i]!, -clipValue), clipValue);
+    const v = floatData(g);
+    backend.clamp(v, -clipValue, clipValue, v);
   }
 }
 
@@ -75,11 +65,10 @@ export const clipGradValue_ = clipGradValue;
 
 /** The total p-norm of the given tensors' values (e.g. the parameter norm metric). */
 export function totalNorm(tensors: Iterable<Tensor>, normType = 2): number {
+  const data = [...tensors].map((t) => floatData(t.float()));
+  const perTensor = new Float64Array(data.length);
+  getBackend().sumPow(data, normType, perTensor);
   let acc = 0;
-  for (const t of tensors) {
-    const v = t.values() as Float32Array;
-    if (normType === Infinity) for (let i = 0; i < v.length; i++) acc = Math.max(acc, Math.abs(v[i]!));
-    else for (let i = 0; i < v.length; i++) acc += Math.abs(v[i]!) ** normType;
-  }
+  for (const s of perTensor) acc = normType === Infinity ? Math.max(acc, s) : acc + s;
   return normType === Infinity ? acc : acc ** (1 / normType);
 }

@@ -7,7 +7,7 @@
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { formatShape, ShapeError } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocFloat, dataOf, floatData, Tensor } from '../tensor.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export type Smoothing = 'uniform' | 'offTarget';
@@ -39,33 +39,35 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   }
   const C = logits.shape[logits.ndim - 1]!;
   const rows = target.numel();
-  const targets = target.values() as Int32Array;
+  const targets = dataOf(target) as Int32Array;
+  let count = 0;
   for (let i = 0; i < rows; i++) {
     const y = targets[i]!;
-    if (y !== ignoreIndex && (y < 0 || y >= C)) throw new RangeError(`crossEntropy: target ${y} is out of bounds for ${C} classes`);
+    if (y === ignoreIndex) continue;
+    if (y < 0 || y >= C) throw new RangeError(`crossEntropy: target ${y} is out of bounds for ${C} classes`);
+    count++;
   }
   let base: number, extra: number;
   if (smoothing === 'uniform') { base = eps / C; extra = 1 - eps; }
   else { base = C > 1 ? eps / (C - 1) : 0; extra = 1 - eps - base; }
-  const z = logits.values() as Float32Array;
-  const losses = new Float32Array(rows);
-  const lse = new Float32Array(rows);
-  getBackend().crossEntropy(z, targets, rows, C, ignoreIndex, base, extra, losses, lse);
-  let count = 0;
-  for (let i = 0; i < rows; i++) if (targets[i] !== ignoreIndex) count++;
+  const z = floatData(logits);
+  const losses = allocFloat(rows);
+  const lse = allocFloat(rows);
+  const backend = getBackend();
+  backend.crossEntropy(z, targets, rows, C, ignoreIndex, base, extra, losses, lse);
   let out: Tensor;
   if (reduction === 'none') out = new Tensor(losses, target.shape);
   else {
-    let total = 0;
-    for (let i = 0; i < rows; i++) total += losses[i]!;
+    const total = allocFloat(1);
+    backend.sum(losses, 1, rows, 1, total);
     // mean over zero counted positions is 0/0 = NaN, as in PyTorch
-    out = Tensor.scalar(reduction === 'sum' ? total : total / count);
+    out = Tensor.scalar(reduction === 'sum' ? total[0]! : total[0]! / count);
   }
   return recordOp(out, 'crossEntropy', [logits], (g) => {
-    const rowGrad = new Float32Array(rows);
-    if (reduction === 'none') rowGrad.set(g.values() as Float32Array);
+    const rowGrad = allocFloat(rows);
+    if (reduction === 'none') rowGrad.set(floatData(g));
     else rowGrad.fill(reduction === 'sum' ? g.item() : g.item() / count);
-    const gx = new Float32Array(z.length);
+    const gx = allocFloat(z.length);
     getBackend().crossEntropyBackward(z, targets, lse, rowGrad, rows, C, ignoreIndex, base, extra, gx);
     return [new Tensor(gx, logits.shape)];
   });

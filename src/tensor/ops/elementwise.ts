@@ -1,8 +1,8 @@
 /** Elementwise ops with broadcasting: arithmetic, unary maths, comparisons, where. */
 import { getBackend, type BinaryOp, type CompareOp, type DType, type UnaryOp } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
-import { broadcastShapes, broadcastStrides, numelOf } from '../shape.js';
-import { allocStorage, Tensor, type TensorLike } from '../tensor.js';
+import { broadcastShapes, broadcastStrides, numelOf, sameShape } from '../shape.js';
+import { allocFloat, allocStorage, dataOf, floatData, Tensor, type TensorLike } from '../tensor.js';
 import { sumToShape } from './reduce.js';
 
 /** A number becomes a 0-d tensor: int32 when it is an integer meeting an integer tensor. */
@@ -15,7 +15,7 @@ export function asTensor(x: TensorLike, like: Tensor): Tensor {
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
   const out = allocStorage(dtype, x.numel());
-  getBackend().cast(x.values(), out);
+  getBackend().cast(dataOf(x), out);
   return new Tensor(out, x.shape);
 }
 
@@ -26,15 +26,16 @@ function promote(a: Tensor, b: Tensor, op: BinaryOp): DType {
 }
 
 function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
-  const shape = broadcastShapes(a.shape, b.shape, op);
+  const same = sameShape(a.shape, b.shape);
+  const shape = same ? a.shape : broadcastShapes(a.shape, b.shape, op);
   const dtype = promote(a, b, op);
   const x = toDtype(a, dtype);
   const y = toDtype(b, dtype);
   const out = allocStorage(dtype, numelOf(shape));
   getBackend().binary(
     op,
-    { data: x.storage, offset: x.offset, strides: broadcastStrides(x.shape, x.strides, shape) },
-    { data: y.storage, offset: y.offset, strides: broadcastStrides(y.shape, y.strides, shape) },
+    { data: x.storage, offset: x.offset, strides: same ? x.strides : broadcastStrides(x.shape, x.strides, shape) },
+    { data: y.storage, offset: y.offset, strides: same ? y.strides : broadcastStrides(y.shape, y.strides, shape) },
     out,
     shape,
   );
@@ -114,13 +115,13 @@ export function minimum(a: Tensor, other: TensorLike): Tensor {
 
 function unaryOp(op: UnaryOp, input: Tensor): Tensor {
   const x = toDtype(input, 'float32');
-  const xs = x.values() as Float32Array;
-  const out = new Float32Array(xs.length);
+  const xs = floatData(x);
+  const out = allocFloat(xs.length);
   getBackend().unary(op, xs, out);
   const y = new Tensor(out, x.shape);
   return recordOp(y, op, [input], (g) => {
-    const gx = new Float32Array(xs.length);
-    getBackend().unaryBackward(op, xs, out, g.values() as Float32Array, gx);
+    const gx = allocFloat(xs.length);
+    getBackend().unaryBackward(op, xs, out, floatData(g), gx);
     return [new Tensor(gx, x.shape)];
   });
 }
@@ -162,13 +163,13 @@ export function clamp(input: Tensor, min?: number | null, max?: number | null): 
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   const x = toDtype(input, 'float32');
-  const xs = x.values() as Float32Array;
-  const out = new Float32Array(xs.length);
+  const xs = floatData(x);
+  const out = allocFloat(xs.length);
   getBackend().clamp(xs, lo, hi, out);
   const y = new Tensor(out, x.shape);
   return recordOp(y, 'clamp', [input], (g) => {
-    const gx = new Float32Array(xs.length);
-    getBackend().clampBackward(xs, lo, hi, g.values() as Float32Array, gx);
+    const gx = allocFloat(xs.length);
+    getBackend().clampBackward(xs, lo, hi, floatData(g), gx);
     return [new Tensor(gx, x.shape)];
   });
 }
@@ -178,7 +179,7 @@ export function clamp(input: Tensor, min?: number | null, max?: number | null): 
 export function compareOp(op: CompareOp, a: Tensor, other: TensorLike): Tensor {
   const b = asTensor(other, a);
   const shape = broadcastShapes(a.shape, b.shape, op);
-  const out = new Uint8Array(numelOf(shape));
+  const out = allocStorage('bool', numelOf(shape)) as Uint8Array;
   getBackend().compare(
     op,
     { data: a.storage, offset: a.offset, strides: broadcastStrides(a.shape, a.strides, shape) },

@@ -2,11 +2,11 @@
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { formatShape, normalizeDim, numelOf, ShapeError } from '../shape.js';
-import { allocStorage, Tensor } from '../tensor.js';
+import { allocFloat, allocStorage, dataOf, floatData, Tensor, zeroStorage } from '../tensor.js';
 
 function checkIndex(index: Tensor, size: number, op: string): Int32Array {
   if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
-  const values = index.values() as Int32Array;
+  const values = dataOf(index) as Int32Array;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < 0 || v >= size) throw new RangeError(`${op}: index ${v} is out of range for a dimension of size ${size}`);
@@ -25,10 +25,10 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const shape = [...x.shape];
   shape[d] = idx.length;
   const out = allocStorage(x.dtype, numelOf(shape));
-  getBackend().indexSelect(x.values(), outer, n, inner, idx, out);
+  getBackend().indexSelect(dataOf(x), outer, n, inner, idx, out);
   return recordOp(new Tensor(out, shape), 'indexSelect', [x], (g) => {
-    const gx = new Float32Array(x.numel());
-    getBackend().indexAdd(g.values() as Float32Array, outer, n, inner, idx, gx);
+    const gx = zeroStorage('float32', x.numel()) as Float32Array;
+    getBackend().indexAdd(floatData(g), outer, n, inner, idx, gx);
     return [new Tensor(gx, x.shape)];
   });
 }
@@ -48,10 +48,10 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const inner = numelOf(x.shape.slice(d + 1));
   const m = index.shape[d]!;
   const out = allocStorage(x.dtype, idx.length);
-  getBackend().gather(x.values(), outer, n, inner, idx, m, out);
+  getBackend().gather(dataOf(x), outer, n, inner, idx, m, out);
   return recordOp(new Tensor(out, index.shape), 'gather', [x], (g) => {
-    const gx = new Float32Array(x.numel());
-    getBackend().scatterAdd(g.values() as Float32Array, outer, n, inner, idx, m, gx);
+    const gx = zeroStorage('float32', x.numel()) as Float32Array;
+    getBackend().scatterAdd(floatData(g), outer, n, inner, idx, m, gx);
     return [new Tensor(gx, x.shape)];
   });
 }
@@ -66,12 +66,12 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
   const idx = checkIndex(indices, num, 'embedding');
   // a negative paddingIdx counts from the end, as in torch.nn.functional.embedding
   const pad = paddingIdx !== null && paddingIdx < 0 ? paddingIdx + num : paddingIdx;
-  const out = new Float32Array(idx.length * dimSize);
-  getBackend().indexSelect(weight.values(), 1, num, dimSize, idx, out);
+  const out = allocFloat(idx.length * dimSize);
+  getBackend().indexSelect(dataOf(weight), 1, num, dimSize, idx, out);
   const shape = [...indices.shape, dimSize];
   return recordOp(new Tensor(out, shape), 'embedding', [weight], (g) => {
-    const gw = new Float32Array(num * dimSize);
-    getBackend().indexAdd(g.values() as Float32Array, 1, num, dimSize, idx, gw);
+    const gw = zeroStorage('float32', num * dimSize) as Float32Array;
+    getBackend().indexAdd(floatData(g), 1, num, dimSize, idx, gw);
     if (pad !== null) gw.fill(0, pad * dimSize, (pad + 1) * dimSize);
     return [new Tensor(gw, weight.shape)];
   });

@@ -2,7 +2,7 @@
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { broadcastShapes, broadcastStrides, formatShape, numelOf, ShapeError } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocFloat, floatData, Tensor } from '../tensor.js';
 import { toDtype } from './elementwise.js';
 import { sumToShape } from './reduce.js';
 
@@ -36,7 +36,7 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   if (k !== k2) throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${k} != ${k2})`);
   const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
   const batch = numelOf(batchShape);
-  const out = new Float32Array(batch * m * n);
+  const out = allocFloat(batch * m * n);
   getBackend().gemm({
     m, n, k, batch,
     a: a.storage as Float32Array, aOffsets: batchOffsets(a, batchShape), aRowStride: a.strides[a.ndim - 2]!, aColStride: a.strides[a.ndim - 1]!,
@@ -66,13 +66,16 @@ export function matmul(x: Tensor, y: Tensor): Tensor {
   return batchedMatmul(a, b);
 }
 
+const ZERO_OFFSET = [0];
+
 function gemm2d(
   m: number, n: number, k: number,
   a: Float32Array, aRowStride: number, aColStride: number,
   b: Float32Array, bRowStride: number, bColStride: number,
+  bias: Float32Array | null = null,
 ): Float32Array {
-  const c = new Float32Array(m * n);
-  getBackend().gemm({ m, n, k, batch: 1, a, aOffsets: [0], aRowStride, aColStride, b, bOffsets: [0], bRowStride, bColStride, c });
+  const c = allocFloat(m * n);
+  getBackend().gemm({ m, n, k, batch: 1, a, aOffsets: ZERO_OFFSET, aRowStride, aColStride, b, bOffsets: ZERO_OFFSET, bRowStride, bColStride, c, bias });
   return c;
 }
 
@@ -89,24 +92,19 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new ShapeError(`linear: bias must be [${outF}], got ${formatShape(bias.shape)}`);
   const x = toDtype(input, 'float32');
   const rows = x.numel() / inF;
-  const xs = x.values() as Float32Array;
-  const ws = weight.values() as Float32Array;
-  let out = gemm2d(rows, outF, inF, xs, inF, 1, ws, 1, inF);
-  if (bias) {
-    const withBias = new Float32Array(out.length);
-    const b = bias.contiguous();
-    getBackend().binary('add', { data: out, offset: 0, strides: [outF, 1] }, { data: b.storage, offset: b.offset, strides: [0, 1] }, withBias, [rows, outF]);
-    out = withBias;
-  }
+  const xs = floatData(x);
+  const ws = floatData(weight);
+  // the bias is the gemm's epilogue: no second pass over the output, no second buffer
+  const out = gemm2d(rows, outF, inF, xs, inF, 1, ws, 1, inF, bias ? floatData(bias) : null);
   const result = new Tensor(out, [...x.shape.slice(0, -1), outF]);
   const inputs = bias ? [input, weight, bias] : [input, weight];
   return recordOp(result, 'linear', inputs, (g) => {
-    const gs = g.values() as Float32Array;
+    const gs = floatData(g);
     const gx = input.requiresGrad ? new Tensor(gemm2d(rows, inF, outF, gs, outF, 1, ws, inF, 1), input.shape) : null;
     const gw = weight.requiresGrad ? new Tensor(gemm2d(outF, inF, rows, gs, 1, outF, xs, inF, 1), weight.shape) : null;
     let gb: Tensor | null = null;
     if (bias?.requiresGrad) {
-      const acc = new Float32Array(outF);
+      const acc = allocFloat(outF);
       getBackend().sum(gs, 1, rows, outF, acc);
       gb = new Tensor(acc, bias.shape);
     }

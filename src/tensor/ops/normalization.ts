@@ -2,7 +2,7 @@
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { formatShape, numelOf, ShapeError } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocFloat, floatData, Tensor, zeroStorage } from '../tensor.js';
 
 export function layerNorm(
   x: Tensor,
@@ -20,19 +20,19 @@ export function layerNorm(
     if (p && p.numel() !== cols) throw new ShapeError(`layerNorm: ${name} has shape ${formatShape(p.shape)}, expected ${formatShape(normalizedShape)}`);
   }
   const rows = cols === 0 ? 0 : x.numel() / cols;
-  const xs = x.values() as Float32Array;
-  const ws = weight ? (weight.values() as Float32Array) : null;
-  const bs = bias ? (bias.values() as Float32Array) : null;
-  const out = new Float32Array(xs.length);
-  const mean = new Float32Array(rows);
-  const rstd = new Float32Array(rows);
+  const xs = floatData(x);
+  const ws = weight ? floatData(weight) : null;
+  const bs = bias ? floatData(bias) : null;
+  const out = allocFloat(xs.length);
+  const mean = allocFloat(rows);
+  const rstd = allocFloat(rows);
   getBackend().layerNorm(xs, ws, bs, rows, cols, eps, out, mean, rstd);
   const inputs = [x, ...(weight ? [weight] : []), ...(bias ? [bias] : [])];
   return recordOp(new Tensor(out, x.shape), 'layerNorm', inputs, (g) => {
-    const gx = new Float32Array(xs.length);
-    const gw = weight?.requiresGrad ? new Float32Array(cols) : null;
-    const gb = bias?.requiresGrad ? new Float32Array(cols) : null;
-    getBackend().layerNormBackward(xs, ws, mean, rstd, g.values() as Float32Array, rows, cols, gx, gw, gb);
+    const gx = allocFloat(xs.length);
+    const gw = weight?.requiresGrad ? (zeroStorage('float32', cols) as Float32Array) : null;
+    const gb = bias?.requiresGrad ? (zeroStorage('float32', cols) as Float32Array) : null;
+    getBackend().layerNormBackward(xs, ws, mean, rstd, floatData(g), rows, cols, gx, gw, gb);
     const grads: (Tensor | null)[] = [new Tensor(gx, x.shape)];
     if (weight) grads.push(gw ? new Tensor(gw, weight.shape) : null);
     if (bias) grads.push(gb ? new Tensor(gb, bias.shape) : null);

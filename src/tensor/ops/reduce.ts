@@ -2,7 +2,7 @@
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { normalizeDim, numelOf, sameShape, type Shape } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocFloat, allocStorage, floatData, Tensor, zeroStorage } from '../tensor.js';
 import { toDtype } from './elementwise.js';
 
 function resolveDims(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
@@ -32,7 +32,7 @@ function sumKernel(values: Float32Array, shape: Shape, dims: readonly number[]):
     const outer = numelOf(cur.slice(0, first));
     const n = numelOf(cur.slice(first, last + 1));
     const inner = numelOf(cur.slice(last + 1));
-    const out = new Float32Array(outer * inner);
+    const out = allocFloat(outer * inner);
     getBackend().sum(data, outer, n, inner, out);
     data = out;
     for (let d = first; d <= last; d++) cur[d] = 1;
@@ -45,7 +45,11 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
   const input = toDtype(x, 'float32');
   const dims = resolveDims(input, dim, 'sum');
   const kept = keptShape(input.shape, dims);
-  const data = dims.length === 0 ? (input.values() as Float32Array).slice() : sumKernel(input.values() as Float32Array, input.shape, dims);
+  let data: Float32Array;
+  if (dims.length === 0) {
+    data = allocFloat(input.numel());
+    data.set(floatData(input));
+  } else data = sumKernel(floatData(input), input.shape, dims);
   const out = new Tensor(data, keepdim ? kept : droppedShape(input.shape, dims));
   return recordOp(out, 'sum', [x], (g) => [g.reshape(kept).expand(x.shape)]);
 }
@@ -87,17 +91,17 @@ function maxAlong(x: Tensor, dim: number, keepdim: boolean, op: string): { value
   const d = normalizeDim(dim, input.ndim, op);
   if (input.shape[d] === 0) throw new RangeError(`${op}: cannot reduce over an empty dimension`);
   const [outer, n, inner] = outerNInner(input.shape, d);
-  const values = new Float32Array(outer * inner);
-  const indices = new Int32Array(outer * inner);
-  getBackend().max(input.values() as Float32Array, outer, n, inner, values, indices);
+  const values = allocFloat(outer * inner);
+  const indices = allocStorage('int32', outer * inner) as Int32Array;
+  getBackend().max(floatData(input), outer, n, inner, values, indices);
   const kept = keptShape(input.shape, [d]);
   const shape = keepdim ? kept : droppedShape(input.shape, [d]);
   const out = new Tensor(values, shape);
   const idx = new Tensor(indices, shape);
   recordOp(out, op, [x], (g) => {
     // the gradient flows to the selected element only
-    const gx = new Float32Array(input.numel());
-    getBackend().scatterAdd(g.contiguous().values() as Float32Array, outer, n, inner, indices, 1, gx);
+    const gx = zeroStorage('float32', input.numel()) as Float32Array;
+    getBackend().scatterAdd(floatData(g), outer, n, inner, indices, 1, gx);
     return [new Tensor(gx, input.shape)];
   });
   return { values: out, indices: idx };

@@ -2,7 +2,7 @@
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { normalizeDim, numelOf } from '../shape.js';
-import { Tensor } from '../tensor.js';
+import { allocFloat, floatData, Tensor } from '../tensor.js';
 import { toDtype } from './elementwise.js';
 
 function layout(x: Tensor, dim: number, op: string): [number, number, number] {
@@ -14,11 +14,11 @@ function layout(x: Tensor, dim: number, op: string): [number, number, number] {
 export function softmax(input: Tensor, dim: number): Tensor {
   const x = toDtype(input, 'float32');
   const [outer, n, inner] = layout(x, dim, 'softmax');
-  const y = new Float32Array(x.numel());
-  getBackend().softmax(x.values() as Float32Array, outer, n, inner, y);
+  const y = allocFloat(x.numel());
+  getBackend().softmax(floatData(x), outer, n, inner, y);
   return recordOp(new Tensor(y, x.shape), 'softmax', [input], (g) => {
-    const gx = new Float32Array(y.length);
-    getBackend().softmaxBackward(y, g.values() as Float32Array, outer, n, inner, gx);
+    const gx = allocFloat(y.length);
+    getBackend().softmaxBackward(y, floatData(g), outer, n, inner, gx);
     return [new Tensor(gx, x.shape)];
   });
 }
@@ -26,11 +26,11 @@ export function softmax(input: Tensor, dim: number): Tensor {
 export function logSoftmax(input: Tensor, dim: number): Tensor {
   const x = toDtype(input, 'float32');
   const [outer, n, inner] = layout(x, dim, 'logSoftmax');
-  const y = new Float32Array(x.numel());
-  getBackend().logSoftmax(x.values() as Float32Array, outer, n, inner, y);
+  const y = allocFloat(x.numel());
+  getBackend().logSoftmax(floatData(x), outer, n, inner, y);
   return recordOp(new Tensor(y, x.shape), 'logSoftmax', [input], (g) => {
-    const gx = new Float32Array(y.length);
-    getBackend().logSoftmaxBackward(y, g.values() as Float32Array, outer, n, inner, gx);
+    const gx = allocFloat(y.length);
+    getBackend().logSoftmaxBackward(y, floatData(g), outer, n, inner, gx);
     return [new Tensor(gx, x.shape)];
   });
 }

@@ -2,7 +2,7 @@
  * Shape ops. Each returns a view sharing storage when the strides allow (reshape of contiguous
  * data, transpose, permute, slicing, expand) and copies only when they do not.
  */
-import { getBackend } from '../../backend/index.js';
+import { getBackend, type Strided } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { contiguousStrides, formatShape, inferShape, normalizeDim, numelOf, sameShape, ShapeError, viewStrides } from '../shape.js';
 import { allocStorage, strided, Tensor } from '../tensor.js';
@@ -145,6 +145,12 @@ function scatterIntoZeros(g: Tensor, shape: readonly number[], takeView: (t: Ten
   return out;
 }
 
+/** The same gradient added into an accumulator the size of the input (autograd's backwardInto). */
+function addIntoRegion(g: Tensor, acc: Tensor, takeView: (t: Tensor) => Tensor): void {
+  const region = takeView(acc);
+  getBackend().accumulate(strided(region) as Strided<Float32Array>, strided(g) as Strided<Float32Array>, region.shape);
+}
+
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   const d = normalizeDim(dim, x.ndim, 'narrow');
   const size = x.shape[d]!;
@@ -170,7 +176,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   strides[d] = x.strides[d]! * step;
   const take = (t: Tensor) => makeView(t, shape, t.strides.map((st, i) => (i === d ? st * step : st)), t.offset + s * t.strides[d]!);
   const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
-  return recordOp(out, 'slice', [x], (g) => [scatterIntoZeros(g, x.shape, take)]);
+  return recordOp(out, 'slice', [x], (g) => [scatterIntoZeros(g, x.shape, take)], (g, acc) => addIntoRegion(g, acc, take));
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
@@ -182,7 +188,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const shape = x.shape.filter((_, k) => k !== d);
   const take = (t: Tensor) => makeView(t, shape, t.strides.filter((_, k) => k !== d), t.offset + i * t.strides[d]!);
   const out = take(x);
-  return recordOp(out, 'select', [x], (g) => [scatterIntoZeros(g, x.shape, take)]);
+  return recordOp(out, 'select', [x], (g) => [scatterIntoZeros(g, x.shape, take)], (g, acc) => addIntoRegion(g, acc, take));
 }
 
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
