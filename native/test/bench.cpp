@@ -1,0 +1,164 @@
+// GFLOP/s of sgemm and gemmBf16 on the shapes in shapes.txt, per ISA path and thread count, as JSON
+// lines (one per shape x dtype x path x threads, then one bf16/fp32 ratio line per shape and threads).
+//   bench [--shapes FILE] [--filter SUBSTR] [--isa avx512,avx2,portable] [--threads 1,2] [--dtype fp32,bf16]
+//         [--min-time SECONDS] [--clock wall|cpu]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "../src/cpu.h"
+#include "../src/gemm/gemm.h"
+#include "../src/threadpool.h"
+
+using namespace anneal;
+
+namespace {
+
+struct Shape {
+  std::string name, layout;
+  int64_t batch, m, n, k;
+};
+
+std::vector<Shape> readShapes(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::fprintf(stderr, "bench: cannot read %s\n", path.c_str());
+    std::exit(2);
+  }
+  std::vector<Shape> shapes;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    Shape s;
+    if (ls >> s.name >> s.batch >> s.m >> s.n >> s.k >> s.layout) shapes.push_back(s);
+  }
+  return shapes;
+}
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+bool useCpuClock = false;  // --clock cpu: the process's CPU time (robust to other load at 1 thread)
+
+double now() {
+  if (useCpuClock) {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Median seconds per call over 7 samples of enough calls to last minTime / 7 each.
+template <typename F>
+double timeIt(F&& f, double minTime) {
+  f();
+  double t0 = now();
+  f();
+  double one = std::max(now() - t0, 1e-7);
+  int reps = std::max(1, static_cast<int>(minTime / 7 / one));
+  std::vector<double> samples;
+  for (int s = 0; s < 7; s++) {
+    t0 = now();
+    for (int r = 0; r < reps; r++) f();
+    samples.push_back((now() - t0) / reps);
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples[3];
+}
+
+uint16_t toBf16(float x) {
+  uint16_t h;
+  f32ToBf16(&x, &h, 1);
+  return h;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string shapesPath = "native/test/shapes.txt", filter, isas = "avx512,avx2,portable", threads = "1,2", dtypes = "fp32,bf16";
+  double minTime = 0.3;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--shapes") shapesPath = v;
+    else if (k == "--filter") filter = v;
+    else if (k == "--isa") isas = v;
+    else if (k == "--threads") threads = v;
+    else if (k == "--dtype") dtypes = v;
+    else if (k == "--min-time") minTime = std::atof(v.c_str());
+    else if (k == "--clock") useCpuClock = v == "cpu";
+    else {
+      std::fprintf(stderr, "bench: unknown option %s\n", k.c_str());
+      return 2;
+    }
+  }
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  for (const Shape& s : readShapes(shapesPath)) {
+    if (!filter.empty() && s.name.find(filter) == std::string::npos) continue;
+    const int64_t aSize = s.batch * s.m * s.k, bSize = s.batch * s.k * s.n, cSize = s.batch * s.m * s.n;
+    std::vector<float> a(aSize), b(bSize), c(cSize);
+    for (float& x : a) x = dist(rng);
+    for (float& x : b) x = dist(rng);
+    std::vector<uint16_t> a16(aSize), b16(bSize);
+    f32ToBf16(a.data(), a16.data(), aSize);
+    f32ToBf16(b.data(), b16.data(), bSize);
+    std::vector<int64_t> aOff(s.batch), bOff(s.batch), cOff(s.batch);
+    for (int64_t i = 0; i < s.batch; i++) aOff[i] = i * s.m * s.k, bOff[i] = i * s.k * s.n, cOff[i] = i * s.m * s.n;
+    const bool ta = s.layout[0] == 'T', tb = s.layout[1] == 'T';
+    SgemmArgs g{};
+    g.m = s.m, g.n = s.n, g.k = s.k, g.batch = s.batch;
+    g.a = a.data(), g.aOffsets = aOff.data();
+    g.aRowStride = ta ? 1 : s.k, g.aColStride = ta ? s.m : 1;
+    g.b = b.data(), g.bOffsets = bOff.data();
+    g.bRowStride = tb ? 1 : s.n, g.bColStride = tb ? s.k : 1;
+    g.c = c.data(), g.cOffsets = cOff.data(), g.ldc = s.n;
+    g.alpha = 1, g.beta = 0, g.bias = nullptr;
+    Bf16GemmArgs h{};
+    h.m = g.m, h.n = g.n, h.k = g.k, h.batch = g.batch;
+    h.a = a16.data(), h.aOffsets = g.aOffsets, h.aRowStride = g.aRowStride, h.aColStride = g.aColStride;
+    h.b = b16.data(), h.bOffsets = g.bOffsets, h.bRowStride = g.bRowStride, h.bColStride = g.bColStride;
+    h.c = c.data(), h.cOffsets = g.cOffsets, h.ldc = g.ldc, h.alpha = 1, h.beta = 0, h.bias = nullptr;
+    const double flops = 2.0 * s.batch * s.m * s.n * s.k;
+    for (const std::string& t : splitList(threads)) {
+      setNumThreads(std::atoi(t.c_str()));
+      double bestF32 = 0, bestBf16 = 0;
+      for (const std::string& isa : splitList(isas)) {
+        setIsa(isa == "avx512" ? Isa::Avx512 : isa == "avx2" ? Isa::Avx2 : Isa::Portable);
+        if (std::strcmp(isaName(activeIsa()), isa.c_str()) != 0) continue;  // not on this CPU
+        for (const std::string& dt : splitList(dtypes)) {
+          const bool bf = dt == "bf16";
+          const double sec = bf ? timeIt([&] { gemmBf16(h); }, minTime) : timeIt([&] { sgemm(g); }, minTime);
+          const double gf = flops / sec / 1e9;
+          if (bf) bestBf16 = std::max(bestBf16, gf);
+          else bestF32 = std::max(bestF32, gf);
+          std::printf(
+              "{\"shape\":\"%s\",\"batch\":%lld,\"m\":%lld,\"n\":%lld,\"k\":%lld,\"layout\":\"%s\",\"dtype\":\"%s\","
+              "\"isa\":\"%s\",\"kernel\":\"%s\",\"threads\":%d,\"median_s\":%.4g,\"gflops\":%.1f}\n",
+              s.name.c_str(), (long long)s.batch, (long long)s.m, (long long)s.n, (long long)s.k, s.layout.c_str(),
+              dt.c_str(), isa.c_str(), bf ? bf16GemmKernelName() : sgemmKernelName(), numThreads(), sec, gf);
+          std::fflush(stdout);
+        }
+      }
+      if (bestF32 > 0 && bestBf16 > 0)
+        std::printf("{\"shape\":\"%s\",\"threads\":%d,\"bf16_over_fp32\":%.2f}\n", s.name.c_str(), numThreads(),
+                    bestBf16 / bestF32);
+    }
+  }
+  (void)toBf16;
+  return 0;
+}
