@@ -1,7 +1,7 @@
 // GFLOP/s of sgemm and gemmBf16 on the shapes in shapes.txt, per ISA path and thread count, as JSON
 // lines (one per shape x dtype x path x threads, then one bf16/fp32 ratio line per shape and threads).
-//   bench [--shapes FILE] [--filter SUBSTR] [--isa avx512,avx2,portable] [--threads 1,2] [--dtype fp32,bf16]
-//         [--min-time SECONDS] [--clock wall|cpu]
+//   bench [--shapes FILE] [--filter SUBSTR|=NAME] [--isa avx512,avx2,portable] [--threads 1,2] [--dtype fp32,bf16]
+//         [--min-time SECONDS] [--clock wall|cpu] [--stat median|best]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -52,7 +52,8 @@ std::vector<std::string> splitList(const std::string& s) {
   return out;
 }
 
-bool useCpuClock = false;  // --clock cpu: the process's CPU time (robust to other load at 1 thread)
+bool useCpuClock = false;
+bool useBest = false;  // --stat best: the fastest of 15 samples (tuning on a loaded machine)  // --clock cpu: the process's CPU time (robust to other load at 1 thread)
 
 double now() {
   if (useCpuClock) {
@@ -63,22 +64,23 @@ double now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-// Median seconds per call over 7 samples of enough calls to last minTime / 7 each.
+// Median (or best) seconds per call over 7 (15) samples of enough calls to fill minTime.
 template <typename F>
 double timeIt(F&& f, double minTime) {
+  const int count = useBest ? 15 : 7;
   f();
   double t0 = now();
   f();
   double one = std::max(now() - t0, 1e-7);
-  int reps = std::max(1, static_cast<int>(minTime / 7 / one));
+  int reps = std::max(1, static_cast<int>(minTime / count / one));
   std::vector<double> samples;
-  for (int s = 0; s < 7; s++) {
+  for (int s = 0; s < count; s++) {
     t0 = now();
     for (int r = 0; r < reps; r++) f();
     samples.push_back((now() - t0) / reps);
   }
   std::sort(samples.begin(), samples.end());
-  return samples[3];
+  return useBest ? samples[0] : samples[count / 2];
 }
 
 uint16_t toBf16(float x) {
@@ -101,6 +103,7 @@ int main(int argc, char** argv) {
     else if (k == "--dtype") dtypes = v;
     else if (k == "--min-time") minTime = std::atof(v.c_str());
     else if (k == "--clock") useCpuClock = v == "cpu";
+    else if (k == "--stat") useBest = v == "best";
     else {
       std::fprintf(stderr, "bench: unknown option %s\n", k.c_str());
       return 2;
@@ -109,7 +112,7 @@ int main(int argc, char** argv) {
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> dist(-1, 1);
   for (const Shape& s : readShapes(shapesPath)) {
-    if (!filter.empty() && s.name.find(filter) == std::string::npos) continue;
+    if (!filter.empty() && (filter[0] == '=' ? s.name != filter.substr(1) : s.name.find(filter) == std::string::npos)) continue;
     const int64_t aSize = s.batch * s.m * s.k, bSize = s.batch * s.k * s.n, cSize = s.batch * s.m * s.n;
     std::vector<float> a(aSize), b(bSize), c(cSize);
     for (float& x : a) x = dist(rng);

@@ -280,6 +280,8 @@ std::vector<Case> edgeCases() {
   out.push_back({5, 4100, 9, 1, R, R, 1, 0, true, 0, 0});    // n beyond one NC block
   out.push_back({5, 4100, 9, 1, R, C, 1, 0.5f, false, 4, 0});
   out.push_back({300, 70, 1100, 1, R, R, 0.5f, 1, true, 5, 0});  // several KC and MC blocks
+  out.push_back({3, 4200, 1100, 1, R, C, 1, 0.5f, true, 0, 0});  // B packed in column groups (super-blocks)
+  out.push_back({2, 600, 9000, 1, C, R, 1, 1, false, 0, 0});     // and in k ranges
   out.push_back({290, 75, 600, 1, C, C, 1, 0, false, 0, 0});
   // enough work per thread that 2 and 3 threads really split: grid and batch splits
   out.push_back({200, 96, 64, 1, R, C, 1, 0, true, 0, 0});

@@ -42,39 +42,51 @@ inline __mmask16 tailMask(long long n) {
   return n >= 16 ? __mmask16(0xffff) : n <= 0 ? __mmask16(0) : __mmask16((1u << n) - 1);
 }
 
-// acc rows x (16 NV) -> C, as the epilogue says; columns >= nr are not touched.
-template <int MR, int NV>
-inline void storeTile(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, const Epilogue& e) {
+// acc rows x (16 NV) -> C, as the epilogue says; columns >= nr are not touched. Full tiles use
+// plain loads and stores: masked stores are much slower on Zen 4/5.
+template <int MR, int NV, bool FULL>
+inline void storeTileAs(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, const Epilogue& e) {
   __mmask16 mk[NV];
   for (int v = 0; v < NV; v++) mk[v] = tailMask(nr - 16 * v);
+  auto load = [&](const float* p, int v) { return FULL ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(mk[v], p); };
+  auto store = [&](float* p, int v, __m512 x) {
+    if (FULL) _mm512_storeu_ps(p, x);
+    else _mm512_mask_storeu_ps(p, mk[v], x);
+  };
   const __m512 va = _mm512_set1_ps(e.alpha);
+  const float* biasp = e.bias;
   if (!e.first) {
     for (int i = 0; i < MR; i++)
       for (int v = 0; v < NV; v++) {
         float* cp = c + i * ldc + 16 * v;
-        _mm512_mask_storeu_ps(cp, mk[v], _mm512_fmadd_ps(va, acc[i][v], _mm512_maskz_loadu_ps(mk[v], cp)));
+        store(cp, v, _mm512_fmadd_ps(va, acc[i][v], load(cp, v)));
       }
     return;
   }
   __m512 bias[NV];
-  for (int v = 0; v < NV; v++) bias[v] = e.bias ? _mm512_maskz_loadu_ps(mk[v], e.bias + 16 * v) : _mm512_setzero_ps();
+  for (int v = 0; v < NV; v++) bias[v] = biasp ? load(biasp + 16 * v, v) : _mm512_setzero_ps();
   if (e.beta != 0) {
     const __m512 vb = _mm512_set1_ps(e.beta);
     for (int i = 0; i < MR; i++)
       for (int v = 0; v < NV; v++) {
         float* cp = c + i * ldc + 16 * v;
-        __m512 r = _mm512_fmadd_ps(va, acc[i][v], _mm512_mul_ps(vb, _mm512_maskz_loadu_ps(mk[v], cp)));
-        if (e.bias) r = _mm512_add_ps(r, bias[v]);
-        _mm512_mask_storeu_ps(cp, mk[v], r);
+        __m512 r = _mm512_fmadd_ps(va, acc[i][v], _mm512_mul_ps(vb, load(cp, v)));
+        if (biasp) r = _mm512_add_ps(r, bias[v]);
+        store(cp, v, r);
       }
+  } else if (biasp) {
+    for (int i = 0; i < MR; i++)
+      for (int v = 0; v < NV; v++) store(c + i * ldc + 16 * v, v, _mm512_fmadd_ps(va, acc[i][v], bias[v]));
   } else {
     for (int i = 0; i < MR; i++)
-      for (int v = 0; v < NV; v++) {
-        __m512 r = _mm512_mul_ps(va, acc[i][v]);
-        if (e.bias) r = _mm512_add_ps(r, bias[v]);
-        _mm512_mask_storeu_ps(c + i * ldc + 16 * v, mk[v], r);
-      }
+      for (int v = 0; v < NV; v++) store(c + i * ldc + 16 * v, v, _mm512_mul_ps(va, acc[i][v]));
   }
+}
+
+template <int MR, int NV>
+inline void storeTile(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, const Epilogue& e) {
+  if (nr == 16 * NV) storeTileAs<MR, NV, true>(acc, c, ldc, nr, e);
+  else storeTileAs<MR, NV, false>(acc, c, ldc, nr, e);
 }
 
 }  // namespace

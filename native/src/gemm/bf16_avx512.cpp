@@ -37,10 +37,14 @@ inline __mmask32 tailMask32(int64_t n) {
 // MODE 0: packed A (kMR pairs per k pair); 1: A(i,p) = a[i*as + p], pairs read in place.
 template <int MR, int NV, int MODE>
 void microBf16(int64_t kc, const uint16_t* a, int64_t as, const uint16_t* b, float* c, int64_t ldc, int nr,
-               const Epilogue& e) {
+               const float* next, const Epilogue& e) {
   __m512 acc[MR][NV];
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+  for (int i = 0; i < MR; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc + 16 * NV - 1), _MM_HINT_T0);
+  }
   const int64_t pairs = MODE == 0 ? (kc + 1) / 2 : kc / 2;
 #pragma GCC unroll 2
   for (int64_t pp = 0; pp < pairs; pp++) {
@@ -64,7 +68,7 @@ void microBf16(int64_t kc, const uint16_t* a, int64_t as, const uint16_t* b, flo
   storeTile<MR, NV>(acc, c, ldc, nr, e);
 }
 
-using MicroFn = void (*)(int64_t, const uint16_t*, int64_t, const uint16_t*, float*, int64_t, int, const Epilogue&);
+using MicroFn = void (*)(int64_t, const uint16_t*, int64_t, const uint16_t*, float*, int64_t, int, const float*, const Epilogue&);
 
 template <int MODE, int NV>
 struct MicroTable {
@@ -147,6 +151,20 @@ void packA(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc, u
         interleaveRows(r0, r1, tmp);
         __builtin_memcpy(dst + pp * 2 * kMR, tmp, 2 * kMR * sizeof(uint16_t));
       }
+    } else if (cs == 1) {
+      // row-major A: a pair of row i is one 32-bit word; transpose 16 pairs x 12 rows at a time
+      for (int64_t pp = 0; pp < pairs; pp += 16) {
+        const __mmask32 m = tailMask32(kc - 2 * pp);
+        __m512 r[16];
+        for (int q = 0; q < 16; q++)
+          r[q] = q < h ? _mm512_castsi512_ps(_mm512_maskz_loadu_epi16(m, a + (i0 + ip + q) * rs + p0 + 2 * pp))
+                       : _mm512_setzero_ps();
+        transpose16x16(r);
+        const int64_t np = minI(16, pairs - pp);
+        // full-width stores run 4 pairs into the next row (rewritten next) or the panel's slack:
+        // masked stores are much slower on Zen 4/5
+        for (int q = 0; q < np; q++) _mm512_storeu_ps(reinterpret_cast<float*>(dst + (pp + q) * 2 * kMR), r[q]);
+      }
     } else {
       for (int64_t pp = 0; pp < pairs; pp++)
         for (int64_t ii = 0; ii < kMR; ii++)
@@ -162,8 +180,8 @@ struct Avx512Bf16 {
   using InT = uint16_t;
   using PackT = uint16_t;
   static constexpr int MR = kMR, NR = kNR;
-  static constexpr int64_t MC = 144, KC = 512, NC = 4096;  // KC even: in-place A pairs stay aligned
-  static int64_t panelA(int64_t kc) { return (kc + 1) / 2 * 2 * kMR; }
+  static constexpr int64_t MC = 240, KC = 512, NC = 512, PACK_A_MIN_NC = 96;  // KC even: in-place A pairs stay aligned
+  static int64_t panelA(int64_t kc) { return (kc + 1) / 2 * 2 * kMR + 32; }  // + slack for full-width stores
   static int64_t panelB(int64_t kc) { return (kc + 1) / 2 * 2 * kNR; }
   static int aInPlace(const Operands& op) { return op.acs == 1 ? 1 : 0; }
   static void packA(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc, uint16_t* dst) {
@@ -173,19 +191,14 @@ struct Avx512Bf16 {
     gemm::packB(op, p0, kc, j0, nc, dst);
   }
   static void micro(int mr, int nr, int64_t kc, int mode, const void* a, int64_t as, const uint16_t* b, float* c,
-                    int64_t ldc, const Epilogue& e) {
-    tables[mode][nr > 16 ? 1 : 0][mr](kc, static_cast<const uint16_t*>(a), as, b, c, ldc, nr, e);
+                    int64_t ldc, const float* next, const Epilogue& e) {
+    tables[mode][nr > 16 ? 1 : 0][mr](kc, static_cast<const uint16_t*>(a), as, b, c, ldc, nr, next, e);
   }
 };
 
-void tile(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) { macroTile<Avx512Bf16>(op, m0, m1, n0, n1); }
-
 }  // namespace
 
-TileFn bf16TileAvx512Bf16(Blocking* blk) {
-  *blk = Blocking{Avx512Bf16::MR, Avx512Bf16::NR, Avx512Bf16::MC, Avx512Bf16::KC, Avx512Bf16::NC};
-  return tile;
-}
+Kernels bf16Avx512Bf16() { return Driver<Avx512Bf16>::kernels(); }
 
 }  // namespace gemm
 }  // namespace anneal
@@ -195,7 +208,7 @@ ANNEAL_TARGET_POP()
 #else
 namespace anneal {
 namespace gemm {
-TileFn bf16TileAvx512Bf16(Blocking*) { return nullptr; }
+Kernels bf16Avx512Bf16() { return Kernels(); }
 }  // namespace gemm
 }  // namespace anneal
 #endif

@@ -74,7 +74,7 @@ ANNEAL_TARGET_PUSH("avx512f,avx512bw,avx512vl,avx512dq,fma,f16c")
 
 inline __mmask16 mask16(int64_t n) { return n >= 16 ? __mmask16(0xffff) : __mmask16((1u << n) - 1); }
 
-// Whole range, the tail under a mask.
+// Whole range, the tail under a mask (only there: masked stores are slow on Zen 4/5).
 int64_t convertAvx512(int kind, const void* xv, void* yv, int64_t n, bool f16c) {
   if (kind >= 2 && !f16c) return 0;
   for (int64_t i = 0; i < n; i += 16) {
@@ -87,22 +87,26 @@ int64_t convertAvx512(int kind, const void* xv, void* yv, int64_t n, bool f16c) 
         const __m512i odd = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
         __m512i r = _mm512_srli_epi32(_mm512_add_epi32(u, _mm512_add_epi32(_mm512_set1_epi32(0x7fff), odd)), 16);
         r = _mm512_mask_mov_epi32(r, nan, _mm512_or_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(0x40)));
-        _mm512_mask_cvtepi32_storeu_epi16(static_cast<uint16_t*>(yv) + i, m, r);
+        if (m == 0xffff) _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<uint16_t*>(yv) + i), _mm512_cvtepi32_epi16(r));
+        else _mm512_mask_cvtepi32_storeu_epi16(static_cast<uint16_t*>(yv) + i, m, r);
         break;
       }
       case 1: {
         const __m512i w = _mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, static_cast<const uint16_t*>(xv) + i));
-        _mm512_mask_storeu_epi32(static_cast<float*>(yv) + i, m, _mm512_slli_epi32(w, 16));
+        if (m == 0xffff) _mm512_storeu_si512(static_cast<float*>(yv) + i, _mm512_slli_epi32(w, 16));
+        else _mm512_mask_storeu_epi32(static_cast<float*>(yv) + i, m, _mm512_slli_epi32(w, 16));
         break;
       }
       case 2: {
         const __m256i h = _mm512_cvtps_ph(_mm512_maskz_loadu_ps(m, static_cast<const float*>(xv) + i), _MM_FROUND_TO_NEAREST_INT);
-        _mm256_mask_storeu_epi16(static_cast<uint16_t*>(yv) + i, m, h);
+        if (m == 0xffff) _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<uint16_t*>(yv) + i), h);
+        else _mm256_mask_storeu_epi16(static_cast<uint16_t*>(yv) + i, m, h);
         break;
       }
       case 3: {
         const __m512 f = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, static_cast<const uint16_t*>(xv) + i));
-        _mm512_mask_storeu_ps(static_cast<float*>(yv) + i, m, f);
+        if (m == 0xffff) _mm512_storeu_ps(static_cast<float*>(yv) + i, f);
+        else _mm512_mask_storeu_ps(static_cast<float*>(yv) + i, m, f);
         break;
       }
     }

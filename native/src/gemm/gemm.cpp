@@ -1,9 +1,10 @@
 // The GEMM front end: handles the degenerate shapes, picks the kernels for the active ISA, splits the
 // work over the thread pool (over the batch, or over a grid of row and column blocks) and owns the
 // per-thread scratch memory for packed panels. The loop nest and micro-kernels live in the per-ISA
-// files (sgemm_*.cpp, bf16_*.cpp) behind the TileFn interface of internal.h.
+// files (sgemm_*.cpp, bf16_*.cpp) behind the Kernels interface of internal.h.
 #include "gemm.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -54,32 +55,26 @@ void* scratch(int slot, size_t bytes) {
 namespace {
 
 using gemm::Blocking;
+using gemm::Kernels;
 using gemm::Operands;
-using gemm::TileFn;
+using gemm::SuperBlock;
 
 struct Kernel {
-  TileFn tile = nullptr;
-  Blocking blocking{};
+  Kernels k;
   const char* name = "";
+  bool available() const { return k.packSize != 0; }
 };
 
-Kernel make(TileFn (*get)(Blocking*), const char* name) {
-  Kernel k;
-  k.tile = get(&k.blocking);
-  k.name = name;
-  return k;
-}
-
 const Kernel& sgemmKernel() {
-  static const Kernel portable = make(gemm::sgemmTilePortable, "portable");
-  static const Kernel avx2 = make(gemm::sgemmTileAvx2, "avx2");
-  static const Kernel avx512 = make(gemm::sgemmTileAvx512, "avx512");
+  static const Kernel portable{gemm::sgemmPortable(), "portable"};
+  static const Kernel avx2{gemm::sgemmAvx2(), "avx2"};
+  static const Kernel avx512{gemm::sgemmAvx512(), "avx512"};
   switch (activeIsa()) {
     case Isa::Avx512:
-      if (avx512.tile) return avx512;
+      if (avx512.available()) return avx512;
       [[fallthrough]];
     case Isa::Avx2:
-      if (avx2.tile) return avx2;
+      if (avx2.available()) return avx2;
       [[fallthrough]];
     default: return portable;
   }
@@ -94,29 +89,32 @@ Bf16Kernel initialBf16Cap() {
 
 std::atomic<int> bf16Cap{static_cast<int>(initialBf16Cap())};
 
-// The bf16 kernels, best first. An AMX kernel (tdpbf16ps on 16 x 32 bf16 tiles, needing
-// cpuFeatures().amxBf16) belongs first in this chain, named "amx", behind Bf16Kernel::Amx.
+// The bf16 kernels, best first. An AMX kernel (tdpbf16ps on 16 x 32 bf16 tiles; needs
+// cpuFeatures().amxBf16 and Bf16Kernel::Amx) belongs at the head of this chain, named "amx", as a
+// bf16_amx.cpp exporting Kernels bf16Amx() through the same driver.h policy interface.
 const Kernel& bf16Kernel() {
-  static const Kernel native = make(gemm::bf16TileAvx512Bf16, "avx512bf16");
-  static const Kernel portable = make(gemm::bf16TilePortable, "convert");
-  static const Kernel avx2 = make(gemm::bf16TileAvx2, "convert");
-  static const Kernel avx512 = make(gemm::bf16TileAvx512, "convert");
+  static const Kernel native{gemm::bf16Avx512Bf16(), "avx512bf16"};
+  static const Kernel portable{gemm::bf16Portable(), "convert"};
+  static const Kernel avx2{gemm::bf16Avx2(), "convert"};
+  static const Kernel avx512{gemm::bf16Avx512(), "convert"};
   const Isa isa = activeIsa();
   const int cap = bf16Cap.load(std::memory_order_relaxed);
-  if (cap >= static_cast<int>(Bf16Kernel::Avx512Bf16) && isa == Isa::Avx512 && cpuFeatures().avx512bf16 && native.tile)
+  if (cap >= static_cast<int>(Bf16Kernel::Avx512Bf16) && isa == Isa::Avx512 && cpuFeatures().avx512bf16 && native.available())
     return native;
   switch (isa) {
     case Isa::Avx512:
-      if (avx512.tile) return avx512;
+      if (avx512.available()) return avx512;
       [[fallthrough]];
     case Isa::Avx2:
-      if (avx2.tile) return avx2;
+      if (avx2.available()) return avx2;
       [[fallthrough]];
     default: return portable;
   }
 }
 
 inline int64_t offsetOf(const int64_t* offsets, int64_t b) { return offsets ? offsets[b] : 0; }
+inline int64_t roundUp(int64_t x, int64_t unit) { return (x + unit - 1) / unit * unit; }
+inline int64_t ceilDiv(int64_t x, int64_t y) { return (x + y - 1) / y; }
 
 // C = beta C (+ bias): the whole product when k == 0.
 void scaleOnly(const Operands& op) {
@@ -132,39 +130,72 @@ void scaleOnly(const Operands& op) {
 
 // Work below this many multiply-adds per thread is not worth waking a worker for.
 constexpr double kMinMacsPerThread = 1 << 16;
+// Packed B elements held at once (16 MiB of fp32): all of B for every training shape.
+constexpr int64_t kSuperBlockElements = int64_t(1) << 22;
 
-struct Grid {
-  int tm = 1, tn = 1;
-};
-
-// Picks the rows x columns grid of nt threads with the least estimated time: the largest share of
-// padded tiles, plus packing that every thread repeats (B for each row block, A for each column block).
-Grid chooseGrid(int nt, int64_t m, int64_t n, int64_t k, const Blocking& b, bool packsA) {
-  const int64_t mu = (m + b.mr - 1) / b.mr, nu = (n + b.nr - 1) / b.nr;
-  Grid best;
-  double bestCost = -1;
-  for (int tm = 1; tm <= nt; tm++) {
-    if (nt % tm) continue;
-    const int tn = nt / tm;
-    if (tm > mu || tn > nu) continue;
-    const double rows = double((mu + tm - 1) / tm) * b.mr, cols = double((nu + tn - 1) / tn) * b.nr;
-    // one packed element costs about as much as 16 multiply-add lanes (a vector op or two per element)
-    const double cost = rows * cols * double(k) + 16.0 * double(k) * (cols + (packsA ? rows : 0.0));
-    if (bestCost < 0 || cost < bestCost) {
-      bestCost = cost;
-      best = Grid{tm, tn};
-    }
-  }
-  return best;
+// How B is cut into super-blocks: all of it when it fits the budget, else NC-wide column groups
+// and KC-deep k ranges that do.
+void superBlockShape(const Blocking& b, int64_t n, int64_t k, int64_t* cols, int64_t* depth) {
+  const int64_t kPad = roundUp(k, b.kc), nPad = roundUp(n, b.nr);
+  *cols = n;
+  *depth = k;
+  if (kPad * nPad <= kSuperBlockElements) return;
+  *cols = std::max<int64_t>(b.nc, kSuperBlockElements / kPad / b.nc * b.nc);
+  if (*cols >= n) *cols = n;
+  if (kPad * roundUp(*cols, b.nr) > kSuperBlockElements)
+    *depth = std::max<int64_t>(b.kc, kSuperBlockElements / roundUp(*cols, b.nr) / b.kc * b.kc);
 }
 
-// Splits [0, units) into `parts` near-equal runs, in multiples of `unit`, capped at `total`.
-inline void split(int64_t total, int64_t unit, int part, int parts, int64_t* begin, int64_t* end) {
-  const int64_t units = (total + unit - 1) / unit;
-  *begin = units * part / parts * unit;
-  *end = units * (part + 1) / parts * unit;
-  if (*begin > total) *begin = total;
-  if (*end > total) *end = total;
+// One product on nt threads (nt == 1: the calling thread only). B's super-block is packed into the
+// caller's scratch and shared; the blocks of C are handed out one at a time, so a thread that was
+// preempted (the machine is shared) simply takes fewer of them. The result does not depend on who
+// computes which block: every element sees the same sequence of operations.
+void product(const Kernel& kern, const Operands& op, int nt) {
+  const Kernels& K = kern.k;
+  const Blocking& b = K.blocking;
+  int64_t cols, depth;
+  superBlockShape(b, op.n, op.k, &cols, &depth);
+  for (int64_t j0 = 0; j0 < op.n; j0 += cols)
+    for (int64_t k0 = 0; k0 < op.k; k0 += depth) {
+      const SuperBlock s{k0, std::min(op.k, k0 + depth), j0, std::min(op.n, j0 + cols)};
+      const int64_t slices = ceilDiv(s.k1 - s.k0, b.kc), width = s.j1 - s.j0;
+      void* bp = gemm::scratch(0, size_t(slices * K.sliceStride(s)) * K.packSize);
+      // pack: one unit per (slice, NC-wide column group)
+      const int64_t groups = ceilDiv(width, b.nc), units = slices * groups;
+      auto packUnits = [&](int64_t u0, int64_t u1) {
+        for (int64_t u = u0; u < u1; u++) {
+          const int64_t g = u % groups, j = s.j0 + g * b.nc;
+          K.pack(op, s, u / groups, j, std::min(s.j1, j + b.nc), bp);
+        }
+      };
+      if (nt > 1 && units > 1 && (s.k1 - s.k0) * width >= (1 << 15)) parallelFor(units, 1, packUnits);
+      else packUnits(0, units);
+      // blocks of C: MC x NC, smaller when that leaves fewer than 4 per thread
+      int64_t rowsPer = b.mc, colsPer = std::min<int64_t>(b.nc, roundUp(width, b.nr));
+      if (nt > 1) {
+        const int64_t want = 4 * int64_t(nt);
+        int64_t rowBlocks = ceilDiv(op.m, rowsPer), colBlocks = ceilDiv(width, colsPer);
+        if (rowBlocks * colBlocks < want) {
+          rowsPer = std::max<int64_t>(b.mr, roundUp(ceilDiv(op.m, ceilDiv(want, colBlocks)), b.mr));
+          rowBlocks = ceilDiv(op.m, rowsPer);
+          if (rowBlocks * colBlocks < want)
+            colsPer = std::max<int64_t>(b.nr, roundUp(ceilDiv(width, ceilDiv(want, rowBlocks)), b.nr));
+        }
+      }
+      const int64_t rowBlocks = ceilDiv(op.m, rowsPer), colBlocks = ceilDiv(width, colsPer), blocks = rowBlocks * colBlocks;
+      auto computeBlock = [&](int64_t blk) {
+        const int64_t i = blk / colBlocks * rowsPer, j = s.j0 + blk % colBlocks * colsPer;
+        K.compute(op, bp, s, i, std::min(op.m, i + rowsPer), j, std::min(s.j1, j + colsPer));
+      };
+      if (nt <= 1 || blocks < 2) {
+        for (int64_t blk = 0; blk < blocks; blk++) computeBlock(blk);
+        continue;
+      }
+      std::atomic<int64_t> nextBlock{0};
+      parallelRun(nt, [&](int, int) {
+        for (int64_t blk; (blk = nextBlock.fetch_add(1, std::memory_order_relaxed)) < blocks;) computeBlock(blk);
+      });
+    }
 }
 
 template <typename T, typename Args>
@@ -197,29 +228,19 @@ void run(const Kernel& kern, const Args& g) {
   int nt = numThreads();
   if (most < nt) nt = most < 1 ? 1 : static_cast<int>(most);
   if (nt <= 1) {
-    for (int64_t bi = 0; bi < g.batch; bi++) kern.tile(operands(bi), 0, g.m, 0, g.n);
+    for (int64_t bi = 0; bi < g.batch; bi++) product(kern, operands(bi), 1);
     return;
   }
-  const Blocking& blk = kern.blocking;
-  const bool packsA = !(g.aColStride == 1 || g.aRowStride == 1) || sizeof(T) != sizeof(float);
-  const Grid grid = chooseGrid(nt, g.m, g.n, g.k, blk, packsA);
-  // Whole products per thread when the batch divides well enough: no packing is repeated.
-  const int64_t perThread = (g.batch + nt - 1) / nt;
-  const double gridMacs = double(g.batch) * ((g.m + grid.tm - 1) / grid.tm) * double((g.n + grid.tn - 1) / grid.tn) * g.k;
-  if (g.batch >= nt && double(perThread) * macs <= gridMacs * 1.05) {
-    parallelRun(nt, [&](int t, int parts) {
-      const int64_t b0 = g.batch * t / parts, b1 = g.batch * (t + 1) / parts;
-      for (int64_t bi = b0; bi < b1; bi++) kern.tile(operands(bi), 0, g.m, 0, g.n);
+  // Many products: whole products per thread, handed out one at a time (no packing is shared or
+  // repeated). Few: one after another, each split over the threads.
+  if (g.batch >= 4 * nt || g.batch % nt == 0) {
+    std::atomic<int64_t> nextItem{0};
+    parallelRun(nt, [&](int, int) {
+      for (int64_t bi; (bi = nextItem.fetch_add(1, std::memory_order_relaxed)) < g.batch;) product(kern, operands(bi), 1);
     });
     return;
   }
-  parallelRun(grid.tm * grid.tn, [&](int t, int) {
-    int64_t m0, m1, n0, n1;
-    split(g.m, blk.mr, t / grid.tn, grid.tm, &m0, &m1);
-    split(g.n, blk.nr, t % grid.tn, grid.tn, &n0, &n1);
-    if (m0 >= m1 || n0 >= n1) return;
-    for (int64_t bi = 0; bi < g.batch; bi++) kern.tile(operands(bi), m0, m1, n0, n1);
-  });
+  for (int64_t bi = 0; bi < g.batch; bi++) product(kern, operands(bi), nt);
 }
 
 }  // namespace

@@ -95,10 +95,14 @@ inline void storeTile(__m256 (&acc)[MR][NV], float* c, int64_t ldc, int nr, cons
 
 // MODE 0: packed A (kMR per k step); 1: A(i,p) = a[i*as + p]; 2: A(i,p) = a[p*as + i].
 template <int MR, int NV, int MODE>
-void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const Epilogue& e) {
+void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next, const Epilogue& e) {
   __m256 acc[MR][NV];
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) acc[i][v] = _mm256_setzero_ps();
+  for (int i = 0; i < MR; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc + 8 * NV - 1), _MM_HINT_T0);
+  }
   const int64_t sI = MODE == 1 ? as : 1;
   const int64_t sP = MODE == 0 ? kMR : MODE == 1 ? 1 : as;
   for (int64_t p = 0; p < kc; p++) {
@@ -113,7 +117,7 @@ void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int
   storeTile<MR, NV>(acc, c, ldc, nr, e);
 }
 
-using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int, const Epilogue&);
+using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int, const float*, const Epilogue&);
 
 template <int MODE, int NV>
 struct MicroTable {
@@ -175,7 +179,7 @@ struct Avx2F32 {
   using InT = T;
   using PackT = float;
   static constexpr int MR = kMR, NR = kNR;
-  static constexpr int64_t MC = 120, KC = 256, NC = 2048;
+  static constexpr int64_t MC = 192, KC = 256, NC = 512, PACK_A_MIN_NC = 64;
   static int64_t panelA(int64_t kc) { return kc * kMR; }
   static int64_t panelB(int64_t kc) { return kc * kNR; }
   static int aInPlace(const Operands& op) {
@@ -189,29 +193,16 @@ struct Avx2F32 {
     gemm::packB<T>(op, p0, kc, j0, nc, dst);
   }
   static void micro(int mr, int nr, int64_t kc, int mode, const void* a, int64_t as, const float* b, float* c, int64_t ldc,
-                    const Epilogue& e) {
-    tables[mode][nr > 8 ? 1 : 0][mr](kc, static_cast<const float*>(a), as, b, c, ldc, nr, e);
+                    const float* next, const Epilogue& e) {
+    tables[mode][nr > 8 ? 1 : 0][mr](kc, static_cast<const float*>(a), as, b, c, ldc, nr, next, e);
   }
 };
 
-void tileF32(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) { macroTile<Avx2F32<float>>(op, m0, m1, n0, n1); }
-void tileBf16(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-  macroTile<Avx2F32<uint16_t>>(op, m0, m1, n0, n1);
-}
-
 }  // namespace
 
-TileFn sgemmTileAvx2(Blocking* blk) {
-  using K = Avx2F32<float>;
-  *blk = Blocking{K::MR, K::NR, K::MC, K::KC, K::NC};
-  return tileF32;
-}
+Kernels sgemmAvx2() { return Driver<Avx2F32<float>>::kernels(); }
 
-TileFn bf16TileAvx2(Blocking* blk) {
-  using K = Avx2F32<uint16_t>;
-  *blk = Blocking{K::MR, K::NR, K::MC, K::KC, K::NC};
-  return tileBf16;
-}
+Kernels bf16Avx2() { return Driver<Avx2F32<uint16_t>>::kernels(); }
 
 }  // namespace gemm
 }  // namespace anneal
@@ -221,8 +212,8 @@ ANNEAL_TARGET_POP()
 #else
 namespace anneal {
 namespace gemm {
-TileFn sgemmTileAvx2(Blocking*) { return nullptr; }
-TileFn bf16TileAvx2(Blocking*) { return nullptr; }
+Kernels sgemmAvx2() { return Kernels(); }
+Kernels bf16Avx2() { return Kernels(); }
 }  // namespace gemm
 }  // namespace anneal
 #endif

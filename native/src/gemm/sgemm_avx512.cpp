@@ -22,10 +22,16 @@ constexpr int kMR = 12, kNR = 32;
 
 // MODE 0: packed A (MR floats per k step); 1: A(i,p) = a[i*as + p]; 2: A(i,p) = a[p*as + i].
 template <int MR, int NV, int MODE>
-void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const Epilogue& e) {
+void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next, const Epilogue& e) {
   __m512 acc[MR][NV];
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+  // the next tile's C rows arrive while this one computes (C rows are too far apart for the
+  // hardware prefetcher to follow)
+  for (int i = 0; i < MR; i++) {
+    _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc + 16 * NV - 1), _MM_HINT_T0);
+  }
   const int64_t sI = MODE == 0 ? 1 : MODE == 1 ? as : 1;
   const int64_t sP = MODE == 0 ? kMR : MODE == 1 ? 1 : as;
 #pragma GCC unroll 2
@@ -41,7 +47,7 @@ void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, 
   storeTile<MR, NV>(acc, c, ldc, nr, e);
 }
 
-using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int, const Epilogue&);
+using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int, const float*, const Epilogue&);
 
 template <int MODE, int NV>
 struct MicroTable {
@@ -124,11 +130,13 @@ void packA(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc, f
         __m512 r[16];
         for (int q = 0; q < 16; q++) r[q] = q < h ? load16(a + (i0 + ip + q) * rs + p0 + p, pm) : _mm512_setzero_ps();
         transpose16x16(r);
-        for (int q = 0; q < ps; q++) _mm512_mask_storeu_ps(dst + (p + q) * kMR, 0x0fff, r[q]);
+        // full-width stores run 4 floats into the next row (rewritten next) or the panel's slack:
+        // masked stores are much slower on Zen 4/5
+        for (int q = 0; q < ps; q++) _mm512_storeu_ps(dst + (p + q) * kMR, r[q]);
       }
     } else if (rs == 1) {
       const __mmask16 hm = tailMask(h);
-      for (int64_t p = 0; p < kc; p++) _mm512_mask_storeu_ps(dst + p * kMR, 0x0fff, load16(a + i0 + ip + (p0 + p) * cs, hm));
+      for (int64_t p = 0; p < kc; p++) _mm512_storeu_ps(dst + p * kMR, load16(a + i0 + ip + (p0 + p) * cs, hm));
     } else {
       for (int64_t p = 0; p < kc; p++)
         for (int64_t ii = 0; ii < kMR; ii++) dst[p * kMR + ii] = ii < h ? load1(a + (i0 + ip + ii) * rs + (p0 + p) * cs) : 0.0f;
@@ -142,13 +150,11 @@ struct Avx512F32 {
   using InT = T;
   using PackT = float;
   static constexpr int MR = kMR, NR = kNR;
-  static inline const int64_t MC = getenv("MC") ? atol(getenv("MC")) : 144, KC = getenv("KC") ? atol(getenv("KC")) : 256, NC = getenv("NC") ? atol(getenv("NC")) : 4096;
-  static int64_t panelA(int64_t kc) { return kc * kMR; }
+  static inline const int64_t MC = getenv("MC") ? atol(getenv("MC")) : 240, KC = getenv("KC") ? atol(getenv("KC")) : 256, NC = getenv("NC") ? atol(getenv("NC")) : 512, PACK_A_MIN_NC = getenv("PMIN") ? atol(getenv("PMIN")) : 96;
+  static int64_t panelA(int64_t kc) { return kc * kMR + 16; }  // + slack for full-width stores
   static int64_t panelB(int64_t kc) { return kc * kNR; }
   static int aInPlace(const Operands& op) {
     if (sizeof(T) != sizeof(float)) return 0;
-    static const bool forcePack = getenv("PACKA") != nullptr;
-    if (forcePack) return 0;
     return op.acs == 1 ? 1 : op.ars == 1 ? 2 : 0;
   }
   static void packA(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* dst) {
@@ -158,31 +164,16 @@ struct Avx512F32 {
     gemm::packB<T>(op, p0, kc, j0, nc, dst);
   }
   static void micro(int mr, int nr, int64_t kc, int mode, const void* a, int64_t as, const float* b, float* c, int64_t ldc,
-                    const Epilogue& e) {
-    tables[mode][nr > 16 ? 1 : 0][mr](kc, static_cast<const float*>(a), as, b, c, ldc, nr, e);
+                    const float* next, const Epilogue& e) {
+    tables[mode][nr > 16 ? 1 : 0][mr](kc, static_cast<const float*>(a), as, b, c, ldc, nr, next, e);
   }
 };
 
-void tileF32(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-  macroTile<Avx512F32<float>>(op, m0, m1, n0, n1);
-}
-void tileBf16(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-  macroTile<Avx512F32<uint16_t>>(op, m0, m1, n0, n1);
-}
-
 }  // namespace
 
-TileFn sgemmTileAvx512(Blocking* blk) {
-  using K = Avx512F32<float>;
-  *blk = Blocking{K::MR, K::NR, K::MC, K::KC, K::NC};
-  return tileF32;
-}
+Kernels sgemmAvx512() { return Driver<Avx512F32<float>>::kernels(); }
 
-TileFn bf16TileAvx512(Blocking* blk) {
-  using K = Avx512F32<uint16_t>;
-  *blk = Blocking{K::MR, K::NR, K::MC, K::KC, K::NC};
-  return tileBf16;
-}
+Kernels bf16Avx512() { return Driver<Avx512F32<uint16_t>>::kernels(); }
 
 }  // namespace gemm
 }  // namespace anneal
@@ -192,8 +183,8 @@ ANNEAL_TARGET_POP()
 #else
 namespace anneal {
 namespace gemm {
-TileFn sgemmTileAvx512(Blocking*) { return nullptr; }
-TileFn bf16TileAvx512(Blocking*) { return nullptr; }
+Kernels sgemmAvx512() { return Kernels(); }
+Kernels bf16Avx512() { return Kernels(); }
 }  // namespace gemm
 }  // namespace anneal
 #endif

@@ -21,7 +21,8 @@ inline float load1(const uint16_t* p) {
 
 // MODE 0: packed A (kMR per k step); 1: A(i,p) = a[i*as + p]; 2: A(i,p) = a[p*as + i].
 template <int MR, int MODE>
-void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const Epilogue& e) {
+void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next, const Epilogue& e) {
+  (void)next;  // no portable prefetch
   float acc[MR][kNR] = {};
   const int64_t sI = MODE == 1 ? as : 1;
   const int64_t sP = MODE == 0 ? kMR : MODE == 1 ? 1 : as;
@@ -48,7 +49,7 @@ void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int
   }
 }
 
-using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int, const Epilogue&);
+using MicroFn = void (*)(int64_t, const float*, int64_t, const float*, float*, int64_t, int, const float*, const Epilogue&);
 const MicroFn tables[3][kMR + 1] = {
     {nullptr, micro<1, 0>, micro<2, 0>, micro<3, 0>, micro<4, 0>},
     {nullptr, micro<1, 1>, micro<2, 1>, micro<3, 1>, micro<4, 1>},
@@ -84,7 +85,7 @@ struct Portable {
   using InT = T;
   using PackT = float;
   static constexpr int MR = kMR, NR = kNR;
-  static constexpr int64_t MC = 128, KC = 256, NC = 2048;
+  static constexpr int64_t MC = 128, KC = 256, NC = 512, PACK_A_MIN_NC = 1 << 30;
   static int64_t panelA(int64_t kc) { return kc * kMR; }
   static int64_t panelB(int64_t kc) { return kc * kNR; }
   static int aInPlace(const Operands& op) {
@@ -98,32 +99,16 @@ struct Portable {
     gemm::packB<T>(op, p0, kc, j0, nc, dst);
   }
   static void micro(int mr, int nr, int64_t kc, int mode, const void* a, int64_t as, const float* b, float* c, int64_t ldc,
-                    const Epilogue& e) {
-    tables[mode][mr](kc, static_cast<const float*>(a), as, b, c, ldc, nr, e);
+                    const float* next, const Epilogue& e) {
+    tables[mode][mr](kc, static_cast<const float*>(a), as, b, c, ldc, nr, next, e);
   }
 };
 
-void tileF32(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) { macroTile<Portable<float>>(op, m0, m1, n0, n1); }
-void tileBf16(const Operands& op, int64_t m0, int64_t m1, int64_t n0, int64_t n1) {
-  macroTile<Portable<uint16_t>>(op, m0, m1, n0, n1);
-}
-
-template <typename K>
-Blocking blockingOf() {
-  return Blocking{K::MR, K::NR, K::MC, K::KC, K::NC};
-}
-
 }  // namespace
 
-TileFn sgemmTilePortable(Blocking* blk) {
-  *blk = blockingOf<Portable<float>>();
-  return tileF32;
-}
+Kernels sgemmPortable() { return Driver<Portable<float>>::kernels(); }
 
-TileFn bf16TilePortable(Blocking* blk) {
-  *blk = blockingOf<Portable<uint16_t>>();
-  return tileBf16;
-}
+Kernels bf16Portable() { return Driver<Portable<uint16_t>>::kernels(); }
 
 }  // namespace gemm
 }  // namespace anneal
