@@ -2,7 +2,15 @@
 // lines (one per shape x dtype x path x threads, then one bf16/fp32 ratio line per shape and threads).
 //   bench [--shapes FILE] [--filter SUBSTR|=NAME] [--isa avx512,avx2,portable] [--threads 1,2] [--dtype fp32,bf16]
 //         [--min-time SECONDS] [--clock wall|cpu] [--stat median|best]
+//   bench --peak 1,2    the AVX-512 FMA peak this moment at 1 and 2 threads (how much of the machine we get)
 #include <algorithm>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wuninitialized"  // GCC 12, inside its own _mm512_reduce_add_ps
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -83,10 +91,36 @@ double timeIt(F&& f, double minTime) {
   return useBest ? samples[0] : samples[count / 2];
 }
 
-uint16_t toBf16(float x) {
-  uint16_t h;
-  f32ToBf16(&x, &h, 1);
-  return h;
+#if defined(__x86_64__)
+// FMA throughput with nothing but registers: how much of the machine this run gets (other jobs
+// share it). 12 independent chains of vfmadd on zmm, or ymm on AVX2-only machines.
+__attribute__((target("avx512f,fma"))) double fmaLoop512(long iters, float seed) {
+  __m512 acc[12];
+  for (int i = 0; i < 12; i++) acc[i] = _mm512_set1_ps(seed * float(i));
+  const __m512 x = _mm512_set1_ps(0.999f + seed * 1e-9f), y = _mm512_set1_ps(1e-6f);
+  for (long it = 0; it < iters; it++)
+    for (int i = 0; i < 12; i++) acc[i] = _mm512_fmadd_ps(acc[i], x, y);
+  float s = 0;
+  for (int i = 0; i < 12; i++) s += _mm512_reduce_add_ps(acc[i]);
+  return s;
+}
+#endif
+
+// GFLOP/s of the FMA loop on `threads` pool threads at once.
+double peakGflops(int threads) {
+#if defined(__x86_64__)
+  if (!cpuFeatures().avx512f) return 0;
+  const long iters = 20000000;
+  setNumThreads(threads);
+  std::vector<double> sink(threads);
+  const double t0 = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  parallelRun(threads, [&](int t, int) { sink[t] = fmaLoop512(iters, 1.0f + t); });
+  const double t1 = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  return 2.0 * 16 * 12 * iters * threads / (t1 - t0) / 1e9;
+#else
+  (void)threads;
+  return 0;
+#endif
 }
 
 }  // namespace
@@ -104,6 +138,12 @@ int main(int argc, char** argv) {
     else if (k == "--min-time") minTime = std::atof(v.c_str());
     else if (k == "--clock") useCpuClock = v == "cpu";
     else if (k == "--stat") useBest = v == "best";
+    else if (k == "--peak") {
+      // the machine's FMA peak this moment, at each thread count (then exit)
+      for (const std::string& t : splitList(v))
+        std::printf("{\"peak_fp32_gflops\":%.1f,\"threads\":%d}\n", peakGflops(std::atoi(t.c_str())), std::atoi(t.c_str()));
+      return 0;
+    }
     else {
       std::fprintf(stderr, "bench: unknown option %s\n", k.c_str());
       return 2;
@@ -162,6 +202,5 @@ int main(int argc, char** argv) {
                     bestBf16 / bestF32);
     }
   }
-  (void)toBf16;
   return 0;
 }

@@ -28,6 +28,11 @@ def ours(name, isas, threads, dtypes, min_time, stat):
     return [json.loads(line) for line in out.splitlines() if '"gflops"' in line]
 
 
+def peak(threads):
+    out = subprocess.run([os.path.join(HERE, 'build', 'bench'), '--peak', threads], check=True, capture_output=True, text=True).stdout
+    return ', '.join(f"{json.loads(l)['peak_fp32_gflops']:.0f} at {json.loads(l)['threads']}" for l in out.splitlines())
+
+
 def theirs(shape, threads, min_time):
     name, batch, m, n, k, layout = shape
     a, b = torch_bench.operands(batch, m, n, k, layout)
@@ -53,6 +58,7 @@ def main():
     args = ap.parse_args()
     threads = [int(t) for t in args.threads.split(',')]
     shapes = [s for s in torch_bench.read_shapes(os.path.join(HERE, 'shapes.txt')) if args.filter in s[0]]
+    print(f'# FMA peak now (GFLOP/s at threads): {peak(args.threads)}', flush=True)
     best = {}
     order = []
     for _ in range(args.rounds):
@@ -83,6 +89,7 @@ def main():
                 line += f" {r['gflops'] if r else float('nan'):>16.1f}"
         print(line)
     print(f'# GFLOP/s, {args.stat} of each measurement, best of {args.rounds} round(s); torch {torch.__version__}', flush=True)
+    print(f'# FMA peak now (GFLOP/s at threads): {peak(args.threads)}', flush=True)
 
 
 if __name__ == '__main__':

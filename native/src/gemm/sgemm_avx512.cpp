@@ -6,7 +6,6 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
-#include <cstdlib>
 
 #include "target.h"
 
@@ -150,7 +149,8 @@ struct Avx512F32 {
   using InT = T;
   using PackT = float;
   static constexpr int MR = kMR, NR = kNR;
-  static inline const int64_t MC = getenv("MC") ? atol(getenv("MC")) : 240, KC = getenv("KC") ? atol(getenv("KC")) : 256, NC = getenv("NC") ? atol(getenv("NC")) : 512, PACK_A_MIN_NC = getenv("PMIN") ? atol(getenv("PMIN")) : 96;
+  // KC: A micro-panel 12 KiB in L1; NC: a 256 x 512 slice of B (512 KiB) in L2; MC: C block in L2
+  static constexpr int64_t MC = 240, KC = 256, NC = 512, PACK_A_MIN_NC = 96;
   static int64_t panelA(int64_t kc) { return kc * kMR + 16; }  // + slack for full-width stores
   static int64_t panelB(int64_t kc) { return kc * kNR; }
   static int aInPlace(const Operands& op) {
