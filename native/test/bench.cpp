@@ -2,8 +2,11 @@
 // lines (one per shape x dtype x path x threads, then one bf16/fp32 ratio line per shape and threads).
 //   bench [--shapes FILE] [--filter SUBSTR|=NAME] [--isa avx512,avx2,portable] [--threads 1,2] [--dtype fp32,bf16]
 //         [--min-time SECONDS] [--clock wall|cpu] [--stat median|best]
+//   bench --pool 2       the thread pool's dispatch cost (empty tasks), workers spinning and asleep
 //   bench --peak 1,2    the AVX-512 FMA peak this moment at 1 and 2 threads (how much of the machine we get)
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -138,6 +141,29 @@ int main(int argc, char** argv) {
     else if (k == "--min-time") minTime = std::atof(v.c_str());
     else if (k == "--clock") useCpuClock = v == "cpu";
     else if (k == "--stat") useBest = v == "best";
+    else if (k == "--pool") {
+      // dispatch cost: a parallelRun of empty tasks on v threads, back to back and after idling
+      const int t = std::atoi(v.c_str());
+      setNumThreads(t);
+      std::atomic<int> sink{0};
+      auto job = [&](int i, int) { sink += i; };
+      for (int i = 0; i < 1000; i++) parallelRun(t, job);
+      const int reps = 100000;
+      double t0 = now();
+      for (int i = 0; i < reps; i++) parallelRun(t, job);
+      const double hot = (now() - t0) / reps;
+      std::vector<double> cold;
+      for (int i = 0; i < 50; i++) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // past the spin: workers asleep
+        t0 = now();
+        parallelRun(t, job);
+        cold.push_back(now() - t0);
+      }
+      std::sort(cold.begin(), cold.end());
+      std::printf("{\"pool_threads\":%d,\"dispatch_us_spinning\":%.2f,\"dispatch_us_after_sleep_median\":%.1f}\n", t, hot * 1e6,
+                  cold[cold.size() / 2] * 1e6);
+      return 0;
+    }
     else if (k == "--peak") {
       // the machine's FMA peak this moment, at each thread count (then exit)
       for (const std::string& t : splitList(v))

@@ -85,7 +85,7 @@ struct Portable {
   using InT = T;
   using PackT = float;
   static constexpr int MR = kMR, NR = kNR;
-  static constexpr int64_t MC = 128, KC = 256, NC = 512, PACK_A_MIN_NC = 1 << 30;
+  static constexpr int64_t MC = 128, KC = 256, NC = 512, PACK_A_MIN_NC = 0;  // always pack A: plain loops vectorise packed panels best
   static int64_t panelA(int64_t kc) { return kc * kMR; }
   static int64_t panelB(int64_t kc) { return kc * kNR; }
   static int aInPlace(const Operands& op) {
