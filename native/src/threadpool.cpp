@@ -1,10 +1,11 @@
 // The persistent pool behind parallelRun / parallelFor.
 //
-// A job is published as one atomic word, (generation << 8) | taskCount, so a worker reads which job
-// and how many tasks it has in one load and cannot pair one job's count with another's generation.
-// Worker w (1-based) runs task w when w < taskCount; the caller runs task 0 and then waits for the
-// `remaining` counter to drain. Workers spin on the word for a short while (ANNEAL_SPIN_US, default
-// 100 us: the gap between two ops of a training step) before sleeping on the condition variable.
+// A job is one atomic word, (generation << 16) | (taskCount << 8) | nextTask: threads claim tasks
+// by incrementing nextTask with a compare-and-swap on the whole word, so a claim can never pair one
+// job's count with another's generation. The caller runs task 0, then claims whatever the workers
+// have not, and waits for the `done` counter. Workers spin on the word for a short while
+// (ANNEAL_SPIN_US, default 100 us: the gap between two ops of a training step) before sleeping on
+// the condition variable.
 #include "threadpool.h"
 
 #include <atomic>
@@ -80,8 +81,9 @@ struct Pool {
   std::mutex dispatch;  // held by the one caller whose job is running
   std::mutex m;         // guards sleeping workers and the job word's changes
   std::condition_variable cv;
+  // (generation << 16) | (taskCount << 8) | nextUnclaimedTask
   std::atomic<uint64_t> job{0};
-  std::atomic<int> remaining{0};
+  std::atomic<int> done{0};  // tasks of the current job finished
   const std::function<void(int, int)>* fn = nullptr;
   std::exception_ptr error;
   std::mutex errorMutex;
@@ -98,64 +100,76 @@ struct Pool {
     }
   }
 
+  // Claims and runs tasks of job `gen` until none is left unclaimed (or a newer job is up).
+  void runClaims(uint64_t gen) {
+    uint64_t word = job.load(std::memory_order_acquire);
+    while ((word >> 16) == gen) {
+      const int nt = static_cast<int>((word >> 8) & 255), next = static_cast<int>(word & 255);
+      if (next >= nt) return;
+      if (!job.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire)) continue;
+      runTask(next, nt);
+      done.fetch_add(1, std::memory_order_acq_rel);
+      word = job.load(std::memory_order_acquire);
+    }
+  }
+
   // `seen` is the generation current when the worker was created, before the job it was created for.
-  void workerLoop(int w, uint64_t seen) {
+  void workerLoop(uint64_t seen) {
     inTask = true;  // a worker only ever runs tasks: any parallel call it makes runs inline
     for (;;) {
       uint64_t word = job.load(std::memory_order_acquire);
-      if ((word >> 8) == seen) {
+      if ((word >> 16) == seen) {
         const auto until = std::chrono::steady_clock::now() + spin;
         for (int i = 1;; i++) {
           ANNEAL_PAUSE();
           word = job.load(std::memory_order_acquire);
-          if ((word >> 8) != seen) break;
+          if ((word >> 16) != seen) break;
           if ((i & 255) == 0 && std::chrono::steady_clock::now() >= until) {
             std::unique_lock<std::mutex> lk(m);
             sleepers++;
-            cv.wait(lk, [&] { return (job.load(std::memory_order_acquire) >> 8) != seen; });
+            cv.wait(lk, [&] { return (job.load(std::memory_order_acquire) >> 16) != seen; });
             sleepers--;
             word = job.load(std::memory_order_acquire);
             break;
           }
         }
       }
-      seen = word >> 8;
-      const int nt = static_cast<int>(word & 255);
-      if (w < nt) {
-        runTask(w, nt);
-        remaining.fetch_sub(1, std::memory_order_acq_rel);
-      }
+      seen = word >> 16;
+      runClaims(seen);
     }
   }
 
   void ensureWorkers(int n) {
     for (; workers < n; workers++) {
-      const int w = workers + 1;
-      const uint64_t seen = job.load(std::memory_order_relaxed) >> 8;
-      std::thread([this, w, seen] { workerLoop(w, seen); }).detach();
+      const uint64_t seen = job.load(std::memory_order_relaxed) >> 16;
+      std::thread([this, seen] { workerLoop(seen); }).detach();
     }
   }
 
-  // Runs the job with the dispatch lock held.
+  // Runs the job with the dispatch lock held. The caller runs task 0, then any task no worker has
+  // claimed yet: a worker still waking up (tens of microseconds after a sleep) delays nothing.
   void run(int nt, const std::function<void(int, int)>& f) {
     ensureWorkers(nt - 1);
     fn = &f;
     error = nullptr;
-    remaining.store(nt - 1, std::memory_order_relaxed);
+    done.store(0, std::memory_order_relaxed);
     bool wake;
+    uint64_t gen;
     {
       std::lock_guard<std::mutex> lk(m);
-      const uint64_t gen = (job.load(std::memory_order_relaxed) >> 8) + 1;
-      job.store((gen << 8) | static_cast<uint64_t>(nt), std::memory_order_release);
+      gen = (job.load(std::memory_order_relaxed) >> 16) + 1;
+      job.store((gen << 16) | (static_cast<uint64_t>(nt) << 8) | 1, std::memory_order_release);  // task 0 is ours
       wake = sleepers > 0;
     }
     if (wake) cv.notify_all();
     inTask = true;
     runTask(0, nt);
+    done.fetch_add(1, std::memory_order_acq_rel);
+    runClaims(gen);
     inTask = false;
-    // Wait for the workers; yield once the wait is long (a worker was preempted).
+    // Wait for tasks the workers claimed; yield once the wait is long (a worker was preempted).
     const auto until = std::chrono::steady_clock::now() + spin;
-    for (int i = 1; remaining.load(std::memory_order_acquire) != 0; i++) {
+    for (int i = 1; done.load(std::memory_order_acquire) != nt; i++) {
       if ((i & 255) == 0 && std::chrono::steady_clock::now() >= until) std::this_thread::yield();
       else ANNEAL_PAUSE();
     }

@@ -7,9 +7,12 @@
 // burns no CPU. They are never joined: the pool is deliberately leaked, so process exit (Node's
 // included) never waits for them.
 //
-// One caller at a time: a call made while another thread's job is running, or from inside a task
-// (nesting), runs inline on its own thread, in task order. Tasks must not throw; if one does, the
-// exception is rethrown on the caller after every task of the job has finished.
+// Tasks may run on any of the threads, and not necessarily at the same time: the caller runs task 0
+// and then every task no worker has claimed yet (a worker still waking from sleep delays nothing),
+// so a task must never wait for another. One caller at a time: a call made while another thread's
+// job is running, or from inside a task (nesting), runs all its tasks inline, in order. Tasks
+// should not throw; if one does, the exception is rethrown on the caller after every task of the
+// job has finished.
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -27,8 +30,10 @@ void setNumThreads(int n);
 // the inner call runs inline).
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
-// Calls fn(t, nt) once on each of nt threads (t = 0..nt-1), for kernels that partition work themselves.
-// nt is clamped to [1, numThreads()]; fn sees the clamped nt. t == 0 runs on the caller.
+// Calls fn(t, nt) once for each t = 0..nt-1, on up to nt threads, for kernels that partition work
+// themselves (best: tasks that take work items from a shared atomic counter, which balances itself
+// when a thread is slow or late). nt is clamped to [1, numThreads()]; fn sees the clamped nt.
+// Task 0 runs on the caller.
 void parallelRun(int nt, const std::function<void(int, int)>& fn);
 
 }  // namespace anneal

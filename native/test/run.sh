@@ -3,18 +3,23 @@
 # harness, then runs the tests, or the benchmark.
 #   native/test/run.sh [--quick]          tests: thread pool, conversions, every GEMM path
 #   native/test/run.sh bench [ARGS...]    GFLOP/s as JSON lines (see bench.cpp for ARGS)
-# CXX (default g++) and BUILD (default native/test/build) may be set.
+# CXX (default g++) and BUILD (default native/test/build) may be set; SANITIZE=thread or
+# SANITIZE=address,undefined builds (into BUILD-SANITIZE) and runs the tests under the sanitizers.
 set -e
 cd "$(dirname "$0")/../.."
 CXX=${CXX:-g++}
 BUILD=${BUILD:-native/test/build}
 FLAGS="-O3 -std=c++17 -fPIC -pthread -Wall -Wextra"
+if [ -n "$SANITIZE" ]; then
+  FLAGS="-O1 -g -std=c++17 -fPIC -pthread -fsanitize=$SANITIZE -fno-sanitize-recover=all"
+  BUILD="$BUILD-$(echo "$SANITIZE" | tr , -)"
+fi
 mkdir -p "$BUILD"
 SRC="native/src/cpu.cpp native/src/threadpool.cpp $(ls native/src/gemm/*.cpp)"
 objs=""
 for f in $SRC; do
   o="$BUILD/$(echo "$f" | tr / _ | sed 's/\.cpp$/.o/')"
-  if [ ! -f "$o" ] || [ -n "$(find native/src -newer "$o" -name '*.[ch]*' | head -1)" ]; then
+  if [ ! -f "$o" ] || [ -n "$(find native/src native/test/run.sh -newer "$o" | head -1)" ]; then
     $CXX $FLAGS -c "$f" -o "$o"
   fi
   objs="$objs $o"
