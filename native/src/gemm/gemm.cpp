@@ -1,6 +1,6 @@
 // The GEMM front end: handles the degenerate shapes, picks the kernels for the active ISA, splits the
-// work over the thread pool (over the batch, or over a grid of row and column blocks) and owns the
-// per-thread scratch memory for packed panels. The loop nest and micro-kernels live in the per-ISA
+// work over the thread pool (whole products of a batch, or the blocks of C of one product, handed
+// out one at a time) and owns the per-thread scratch memory for packed panels. The loop nest and micro-kernels live in the per-ISA
 // files (sgemm_*.cpp, bf16_*.cpp) behind the Kernels interface of internal.h.
 #include "gemm.h"
 
@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "../cpu.h"
 #include "../threadpool.h"
@@ -24,10 +25,13 @@ struct ScratchSlot {
   size_t bytes = 0;
 };
 
+constexpr std::align_val_t kScratchAlign{4096};
+
 struct ThreadScratch {
   ScratchSlot slots[4];
   ~ThreadScratch() {
-    for (ScratchSlot& s : slots) std::free(s.p);
+    for (ScratchSlot& s : slots)
+      if (s.p) ::operator delete(s.p, kScratchAlign);
   }
 };
 
@@ -38,13 +42,11 @@ thread_local ThreadScratch threadScratch;
 void* scratch(int slot, size_t bytes) {
   ScratchSlot& s = threadScratch.slots[slot];
   if (s.bytes < bytes) {
-    std::free(s.p);
+    if (s.p) ::operator delete(s.p, kScratchAlign);
     s.p = nullptr;
     s.bytes = 0;
     const size_t rounded = (bytes + 4095) & ~size_t(4095);
-    void* p = nullptr;
-    if (posix_memalign(&p, 4096, rounded) != 0) std::abort();  // out of memory inside a kernel
-    s.p = p;
+    s.p = ::operator new(rounded, kScratchAlign);  // std::bad_alloc reaches the caller (the pool rethrows)
     s.bytes = rounded;
   }
   return s.p;
