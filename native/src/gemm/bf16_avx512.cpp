@@ -84,14 +84,16 @@ const MicroTable<1, 1> t11;
 const MicroTable<1, 2> t12;
 const MicroFn* const tables[2][2] = {{t01.f, t02.f}, {t11.f, t12.f}};
 
+// vpermt2w indices that interleave two rows (a = r0, b = r1): pairs 0..15, and 16..31.
+alignas(64) const uint16_t kInterleaveLo[32] = {0,  32, 1,  33, 2,  34, 3,  35, 4,  36, 5,  37, 6,  38, 7,  39,
+                                                8,  40, 9,  41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47};
+alignas(64) const uint16_t kInterleaveHi[32] = {16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55,
+                                                24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63};
+
 // Interleaves 32 columns of two rows of B (p and p+1) into the pair layout: two zmm of 16 pairs.
 inline void interleaveRows(__m512i r0, __m512i r1, uint16_t* dst) {
-  alignas(64) static const uint16_t lo[32] = {0,  32, 1,  33, 2,  34, 3,  35, 4,  36, 5,  37, 6,  38, 7,  39,
-                                              8,  40, 9,  41, 10, 42, 11, 43, 12, 44, 13, 45, 14, 46, 15, 47};
-  alignas(64) static const uint16_t hi[32] = {16, 48, 17, 49, 18, 50, 19, 51, 20, 52, 21, 53, 22, 54, 23, 55,
-                                              24, 56, 25, 57, 26, 58, 27, 59, 28, 60, 29, 61, 30, 62, 31, 63};
-  _mm512_store_si512(dst, _mm512_permutex2var_epi16(r0, _mm512_load_si512(lo), r1));
-  _mm512_store_si512(dst + 32, _mm512_permutex2var_epi16(r0, _mm512_load_si512(hi), r1));
+  _mm512_store_si512(dst, _mm512_permutex2var_epi16(r0, _mm512_load_si512(kInterleaveLo), r1));
+  _mm512_store_si512(dst + 32, _mm512_permutex2var_epi16(r0, _mm512_load_si512(kInterleaveHi), r1));
 }
 
 // B rows [p0, p0+kc) x columns [j0, j0+nc) -> 32-wide pair-interleaved panels, zero beyond nc / kc.
@@ -141,15 +143,15 @@ void packA(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc, u
   for (int64_t ip = 0; ip < mc; ip += kMR, dst += pairs * 2 * kMR) {
     const int64_t h = minI(kMR, mc - ip);
     if (rs == 1) {
-      // A^T in memory (as in g^T x): rows p and p+1 hold 12 consecutive i each; interleave them.
+      // A^T in memory (as in g^T x): rows p and p+1 hold 12 consecutive i each; interleave them
+      // (the full-width store runs 4 pairs into the next step's place or the panel's slack)
       const __mmask32 m = tailMask32(h);
+      const __m512i lo = _mm512_load_si512(kInterleaveLo);
       for (int64_t pp = 0; pp < pairs; pp++) {
         const uint16_t* src = a + i0 + ip + (p0 + 2 * pp) * cs;
         const __m512i r0 = _mm512_maskz_loadu_epi16(m, src);
         const __m512i r1 = 2 * pp + 1 < kc ? _mm512_maskz_loadu_epi16(m, src + cs) : _mm512_setzero_si512();
-        alignas(64) uint16_t tmp[64];
-        interleaveRows(r0, r1, tmp);
-        __builtin_memcpy(dst + pp * 2 * kMR, tmp, 2 * kMR * sizeof(uint16_t));
+        _mm512_storeu_si512(dst + pp * 2 * kMR, _mm512_permutex2var_epi16(r0, lo, r1));
       }
     } else if (cs == 1) {
       // row-major A: a pair of row i is one 32-bit word; transpose 16 pairs x 12 rows at a time
