@@ -172,17 +172,17 @@ void product(const Kernel& kern, const Operands& op, int nt) {
       };
       if (nt > 1 && units > 1 && (s.k1 - s.k0) * width >= (1 << 15)) parallelFor(units, 1, packUnits);
       else packUnits(0, units);
-      // blocks of C: MC x NC, smaller when that leaves fewer than 4 per thread
+      // blocks of C: MC x NC at most; with threads, enough blocks that handing them out dynamically
+      // balances the load (up to 32 per thread, none much under a million multiply-adds)
       int64_t rowsPer = b.mc, colsPer = std::min<int64_t>(b.nc, roundUp(width, b.nr));
       if (nt > 1) {
-        const int64_t want = 4 * int64_t(nt);
-        int64_t rowBlocks = ceilDiv(op.m, rowsPer), colBlocks = ceilDiv(width, colsPer);
-        if (rowBlocks * colBlocks < want) {
-          rowsPer = std::max<int64_t>(b.mr, roundUp(ceilDiv(op.m, ceilDiv(want, colBlocks)), b.mr));
-          rowBlocks = ceilDiv(op.m, rowsPer);
-          if (rowBlocks * colBlocks < want)
-            colsPer = std::max<int64_t>(b.nr, roundUp(ceilDiv(width, ceilDiv(want, rowBlocks)), b.nr));
-        }
+        const double macs = double(op.m) * double(width) * double(s.k1 - s.k0);
+        const int64_t want = std::max<int64_t>(4 * nt, std::min<int64_t>(32 * nt, int64_t(macs / (1 << 20))));
+        const int64_t colBlocks = ceilDiv(width, colsPer);
+        rowsPer = std::max<int64_t>(b.mr, std::min<int64_t>(b.mc, roundUp(ceilDiv(op.m, ceilDiv(want, colBlocks)), b.mr)));
+        const int64_t rowBlocks = ceilDiv(op.m, rowsPer);
+        if (rowBlocks * colBlocks < want)
+          colsPer = std::max<int64_t>(b.nr, roundUp(ceilDiv(width, ceilDiv(want, rowBlocks)), b.nr));
       }
       const int64_t rowBlocks = ceilDiv(op.m, rowsPer), colBlocks = ceilDiv(width, colsPer), blocks = rowBlocks * colBlocks;
       auto computeBlock = [&](int64_t blk) {

@@ -95,7 +95,8 @@ inline void storeTile(__m256 (&acc)[MR][NV], float* c, int64_t ldc, int nr, cons
 
 // MODE 0: packed A (kMR per k step); 1: A(i,p) = a[i*as + p]; 2: A(i,p) = a[p*as + i].
 template <int MR, int NV, int MODE>
-void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next, const Epilogue& e) {
+void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next,
+           const Epilogue& e) {
   __m256 acc[MR][NV];
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) acc[i][v] = _mm256_setzero_ps();

@@ -1,7 +1,8 @@
 // fp32 GEMM for AVX-512: 12 x 32 register tile (24 zmm accumulators, two B vectors, A broadcast
 // from memory), B packed into 32-wide panels (16 x 16 in-register transposes when B is k-contiguous,
-// as in x W^T), A read in place when row- or column-major, packed otherwise. The same kernels run
-// bf16 operands on machines without vdpbf16ps: the panels are converted to fp32 while packing.
+// as in x W^T). A row- or column-major A is read in place, or its 12-row micro-panels are packed
+// into L1 first where that measured faster (driver.h); other layouts are always packed. The same
+// kernels run bf16 operands on machines without vdpbf16ps: panels are converted while packing.
 #include "internal.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -21,7 +22,8 @@ constexpr int kMR = 12, kNR = 32;
 
 // MODE 0: packed A (MR floats per k step); 1: A(i,p) = a[i*as + p]; 2: A(i,p) = a[p*as + i].
 template <int MR, int NV, int MODE>
-void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next, const Epilogue& e) {
+void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next,
+              const Epilogue& e) {
   __m512 acc[MR][NV];
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();

@@ -21,7 +21,8 @@ inline float load1(const uint16_t* p) {
 
 // MODE 0: packed A (kMR per k step); 1: A(i,p) = a[i*as + p]; 2: A(i,p) = a[p*as + i].
 template <int MR, int MODE>
-void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next, const Epilogue& e) {
+void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next,
+           const Epilogue& e) {
   (void)next;  // no portable prefetch
   float acc[MR][kNR] = {};
   const int64_t sI = MODE == 1 ? as : 1;
