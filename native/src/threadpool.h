@@ -3,8 +3,8 @@
 // when the range is below `grain` or one thread is configured.
 //
 // Workers are created lazily on the first parallel call, spin briefly after each job (so the next
-// op of a training step finds them awake) and then sleep on a condition variable, so an idle pool
-// burns no CPU. They are never joined: the pool is deliberately leaked, so process exit (Node's
+// op of a training step finds them awake; ANNEAL_SPIN_US, default 100) and then sleep on a
+// condition variable, so an idle pool burns no CPU. They are never joined: the pool is deliberately leaked, so process exit (Node's
 // included) never waits for them.
 //
 // Tasks may run on any of the threads, and not necessarily at the same time: the caller runs task 0

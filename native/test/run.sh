@@ -4,7 +4,7 @@
 #   native/test/run.sh [--quick]          tests: thread pool, conversions, every GEMM path
 #   native/test/run.sh bench [ARGS...]    GFLOP/s as JSON lines (see bench.cpp for ARGS)
 # CXX (default g++) and BUILD (default native/test/build) may be set; SANITIZE=thread or
-# SANITIZE=address,undefined builds (into BUILD-SANITIZE) and runs the tests under the sanitizers.
+# SANITIZE=address,undefined builds (into BUILD/sanitize-*) and runs the tests under the sanitizers.
 set -e
 cd "$(dirname "$0")/../.."
 CXX=${CXX:-g++}
@@ -12,7 +12,7 @@ BUILD=${BUILD:-native/test/build}
 FLAGS="-O3 -std=c++17 -fPIC -pthread -Wall -Wextra"
 if [ -n "$SANITIZE" ]; then
   FLAGS="-O1 -g -std=c++17 -fPIC -pthread -fsanitize=$SANITIZE -fno-sanitize-recover=all"
-  BUILD="$BUILD-$(echo "$SANITIZE" | tr , -)"
+  BUILD="$BUILD/sanitize-$(echo "$SANITIZE" | tr , -)"
 fi
 mkdir -p "$BUILD"
 SRC="native/src/cpu.cpp native/src/threadpool.cpp $(ls native/src/gemm/*.cpp)"
