@@ -1,6 +1,9 @@
-// GFLOP/s of the TypeScript reference backend's gemm (dist/backend/js/gemm.js) on the training
-// shapes of native/test/shapes.txt (lm-small and seq2seq-tiny by default) and n = 1024, as JSON lines.
-//   npm run build && node bench/js_gemm.mjs [--filter SUBSTR] [--module path/to/gemm.js] [--min-time S] [--clock wall|cpu]
+// GFLOP/s of the TypeScript reference backend's gemm on the training shapes of
+// native/test/shapes.txt (lm-small and seq2seq-tiny by default) and n = 1024, as JSON lines.
+// Several implementations (--module a.js,b.js) are timed in turns, call by call, so that they see
+// the same machine (it is shared: compare only figures from one run).
+//   npm run build && node bench/js_gemm.mjs [--filter SUBSTR] [--module dist/backend/js/gemm.js,...]
+//                                           [--rounds N] [--clock wall|cpu]
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -9,12 +12,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
 const filter = opt('--filter', '');
-const minTime = Number(opt('--min-time', '1'));
-// --clock cpu: this process's CPU time, not wall time (steadier when other jobs share the machine)
+const rounds = Number(opt('--rounds', '7'));
+// --clock cpu: this process's CPU time, not wall time
 const cpuClock = opt('--clock', 'wall') === 'cpu';
 const now = () => { if (!cpuClock) return performance.now(); const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-const modulePath = resolve(opt('--module', resolve(root, 'dist/backend/js/gemm.js')));
-const { gemm } = await import(pathToFileURL(modulePath).href);
+const modules = [];
+for (const path of opt('--module', resolve(root, 'dist/backend/js/gemm.js')).split(',')) {
+  modules.push({ path, gemm: (await import(pathToFileURL(resolve(path)).href)).gemm });
+}
 
 const shapes = readFileSync(resolve(root, 'native/test/shapes.txt'), 'utf8').split('\n')
   .filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/))
@@ -23,25 +28,28 @@ const shapes = readFileSync(resolve(root, 'native/test/shapes.txt'), 'utf8').spl
 
 for (const s of shapes) {
   const { batch, m, n, k, layout } = s;
-  const a = Float32Array.from({ length: batch * m * k }, (_, i) => Math.sin(i) );
+  const a = Float32Array.from({ length: batch * m * k }, (_, i) => Math.sin(i));
   const b = Float32Array.from({ length: batch * k * n }, (_, i) => Math.cos(i));
-  const c = new Float32Array(batch * m * n);
   const ta = layout[0] === 'T', tb = layout[1] === 'T';
-  const argsG = {
-    m, n, k, batch, c,
+  const gemmArgs = {
+    m, n, k, batch, c: new Float32Array(batch * m * n),
     a, aOffsets: Array.from({ length: batch }, (_, i) => i * m * k), aRowStride: ta ? 1 : k, aColStride: ta ? m : 1,
     b, bOffsets: Array.from({ length: batch }, (_, i) => i * k * n), bRowStride: tb ? 1 : n, bColStride: tb ? k : 1,
   };
-  gemm(argsG);
-  const samples = [];
-  const t0 = performance.now();
-  while (samples.length < 3 || (performance.now() - t0) / 1000 < minTime) {
-    const t = now();
-    gemm(argsG);
-    samples.push((now() - t) / 1000);
+  const times = modules.map(() => []);
+  for (let r = -1; r < rounds; r++) {
+    modules.forEach((mod, i) => {
+      const t = now();
+      mod.gemm(gemmArgs);
+      if (r >= 0) times[i].push((now() - t) / 1000);  // round -1 warms up
+    });
   }
-  samples.sort((x, y) => x - y);
-  const best = samples[0], median = samples[samples.length >> 1];
   const flops = 2 * batch * m * n * k;
-  console.log(JSON.stringify({ shape: s.name, batch, m, n, k, layout, engine: 'anneal-js', gflops_median: +(flops / median / 1e9).toFixed(2), gflops_best: +(flops / best / 1e9).toFixed(2) }));
+  modules.forEach((mod, i) => {
+    const t = times[i].sort((x, y) => x - y);
+    console.log(JSON.stringify({
+      shape: s.name, batch, m, n, k, layout, module: mod.path,
+      gflops_median: +(flops / t[t.length >> 1] / 1e9).toFixed(2), gflops_best: +(flops / t[0] / 1e9).toFixed(2),
+    }));
+  });
 }
