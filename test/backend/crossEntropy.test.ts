@@ -1,7 +1,7 @@
 /** The fused crossEntropy kernel against a reference built from a float64 log-softmax. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, floats, randInt, rng, seedArb } from './reference.js';
 

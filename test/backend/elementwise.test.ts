@@ -1,7 +1,7 @@
 /** JS backend elementwise kernels against naive float64 references, on random shapes and strides. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import type { BinaryOp, CompareOp, Storage, Strided, UnaryOp } from '../../src/backend/index.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { erfReference } from './erfReference.js';

@@ -1,7 +1,7 @@
 /** erf to double precision, against an exact-arithmetic series and a continued fraction. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { erf } from '../../src/backend/js/erf.js';
 import { erfReference } from './erfReference.js';
 

@@ -1,7 +1,7 @@
 /** The float32 erf and normal CDF behind GELU, against the high-precision references, in float32 ulps. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { erf32, normalCdf } from '../../src/backend/js/erf32.js';
 import { erfcReference, erfReference } from './erfReference.js';
 

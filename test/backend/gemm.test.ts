@@ -1,7 +1,7 @@
 /** The register-blocked gemm kernel against a naive triple loop, over every operand layout. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, floats, randInt, rng, seedArb, type Rng } from './reference.js';
 

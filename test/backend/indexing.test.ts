@@ -1,6 +1,6 @@
 /** indexSelect / indexAdd / gather / scatterAdd against naive loops. */
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import type { Storage } from '../../src/backend/index.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, assertSameValues, bools, floats, ints, rng, seedArb, type Rng } from './reference.js';

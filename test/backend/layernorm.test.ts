@@ -1,7 +1,7 @@
 /** layerNorm forward/backward against a float64 reference (backward by central differences of it). */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, floats, rng, seedArb } from './reference.js';
 

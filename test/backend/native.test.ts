@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { jsBackend as J, nativeBackend, type Backend, type BinaryOp, type NativeBackend, type Storage, type Strided, type UnaryOp } from '../../src/backend/index.js';
 import {
   assertNear, assertSameValues, bools, contiguous, distinctLayoutKinds, floats, ints, layoutKinds, numel, randInt, rng, seedArb, shapeArb, view,
@@ -262,7 +262,8 @@ describe('native reductions and row kernels', { skip: !found }, () => {
     const j = run(J), n = run(N);
     assertNear(n.losses, j.losses, 2e-6, 2e-6, 'losses');
     assertNear(n.lse, j.lse, 1e-6, 1e-6, 'lse');
-    assertNear(n.gx, j.gx, 1e-5, 1e-7, 'gx');
+    // gx = g (p - q): where p is near 1 both round p to float32 (ulp 6e-8) before subtracting, times g <= 2
+    assertNear(n.gx, j.gx, 1e-5, 3e-7, 'gx');
   });
 
   each('indexSelect, indexAdd (repeated indices), gather and scatterAdd', (_isa, r) => {

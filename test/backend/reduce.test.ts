@@ -1,7 +1,7 @@
 /** sum and max over the middle axis of [outer, n, inner] against naive loops. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, assertSameValues, floats, rng, seedArb } from './reference.js';
 

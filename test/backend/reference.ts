@@ -4,7 +4,7 @@
  * exact comparisons. References in the tests are naive float64 loops over these helpers.
  */
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import type { Storage, Strided } from '../../src/backend/index.js';
 import { mulberry32 } from '../helpers/random.js';
 

@@ -1,7 +1,7 @@
 /** softmax / logSoftmax and their backward passes against float64 references. */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { jsBackend as B } from '../../src/backend/index.js';
 import { assertNear, floats, rng, seedArb, type Rng } from './reference.js';
 

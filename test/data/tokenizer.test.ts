@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { data, InputError, ConfigError } from 'anneal';
 import { fixturePath, readFixture } from '../helpers/index.js';
 

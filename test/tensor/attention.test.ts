@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import fc from 'fast-check';
+import fc from '../helpers/fc.js';
 import { Generator, noGrad, Tensor } from '../../src/tensor/index.js';
 import { attentionComposite, canFuseAttention, fusedAttention, type AttentionOptions } from '../../src/tensor/ops/attention.js';
 import { attention, mergeMasks } from '../../src/nn/attention.js';
