@@ -47,6 +47,7 @@ inline __mmask16 tailMask(long long n) {
 template <int MR, int NV, bool FULL>
 inline void storeTileAs(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, const Epilogue& e) {
   __mmask16 mk[NV];
+  #pragma GCC unroll 16
   for (int v = 0; v < NV; v++) mk[v] = tailMask(nr - 16 * v);
   auto load = [&](const float* p, int v) { return FULL ? _mm512_loadu_ps(p) : _mm512_maskz_loadu_ps(mk[v], p); };
   auto store = [&](float* p, int v, __m512 x) {
@@ -56,7 +57,9 @@ inline void storeTileAs(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, co
   const __m512 va = _mm512_set1_ps(e.alpha);
   const float* biasp = e.bias;
   if (!e.first) {
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++)
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) {
         float* cp = c + i * ldc + 16 * v;
         store(cp, v, _mm512_fmadd_ps(va, acc[i][v], load(cp, v)));
@@ -64,10 +67,13 @@ inline void storeTileAs(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, co
     return;
   }
   __m512 bias[NV];
+  #pragma GCC unroll 16
   for (int v = 0; v < NV; v++) bias[v] = biasp ? load(biasp + 16 * v, v) : _mm512_setzero_ps();
   if (e.beta != 0) {
     const __m512 vb = _mm512_set1_ps(e.beta);
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++)
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) {
         float* cp = c + i * ldc + 16 * v;
         __m512 r = _mm512_fmadd_ps(va, acc[i][v], _mm512_mul_ps(vb, load(cp, v)));
@@ -75,10 +81,14 @@ inline void storeTileAs(__m512 (&acc)[MR][NV], float* c, int64_t ldc, int nr, co
         store(cp, v, r);
       }
   } else if (biasp) {
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++)
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) store(c + i * ldc + 16 * v, v, _mm512_fmadd_ps(va, acc[i][v], bias[v]));
   } else {
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++)
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) store(c + i * ldc + 16 * v, v, _mm512_mul_ps(va, acc[i][v]));
   }
 }

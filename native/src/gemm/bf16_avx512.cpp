@@ -39,8 +39,11 @@ template <int MR, int NV, int MODE>
 void microBf16(int64_t kc, const uint16_t* a, int64_t as, const uint16_t* b, float* c, int64_t ldc, int nr,
                const float* next, const Epilogue& e) {
   __m512 acc[MR][NV];
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) {
     _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc + 16 * NV - 1), _MM_HINT_T0);
@@ -49,19 +52,25 @@ void microBf16(int64_t kc, const uint16_t* a, int64_t as, const uint16_t* b, flo
 #pragma GCC unroll 2
   for (int64_t pp = 0; pp < pairs; pp++) {
     __m512bh bv[NV];
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) bv[v] = (__m512bh)_mm512_load_si512(b + pp * 2 * kNR + 32 * v);
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       const uint32_t w = MODE == 0 ? pairAt(a + (pp * kMR + i) * 2) : pairAt(a + i * as + 2 * pp);
       const __m512bh ai = (__m512bh)_mm512_set1_epi32(static_cast<int>(w));
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], ai, bv[v]);
     }
   }
   if (MODE == 1 && (kc & 1)) {  // the last, half pair: its A element alone, zero-extended
     const int64_t pp = kc / 2;
     __m512bh bv[NV];
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) bv[v] = (__m512bh)_mm512_load_si512(b + pp * 2 * kNR + 32 * v);
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       const __m512bh ai = (__m512bh)_mm512_set1_epi32(static_cast<int>(a[i * as + 2 * pp]));
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) acc[i][v] = _mm512_dpbf16_ps(acc[i][v], ai, bv[v]);
     }
   }

@@ -30,6 +30,8 @@ struct SgemmArgs {
 void sgemm(const SgemmArgs& args);
 
 // The same contract with bf16 operands (uint16 bit patterns) and fp32 accumulation and output.
+// The vdpbf16ps kernel (bf16GemmKernelName() "avx512bf16") treats denormal inputs and results of
+// its multiply-adds as zero, as that instruction does; the "convert" kernels keep them.
 struct Bf16GemmArgs {
   int64_t m, n, k, batch;
   const uint16_t* a;

@@ -73,11 +73,14 @@ inline void storeTile(__m256 (&acc)[MR][NV], float* c, int64_t ldc, int nr, cons
   const bool full = nr == 8 * NV;
   __m256i mk[NV];
   __m256 bias[NV];
+  #pragma GCC unroll 16
   for (int v = 0; v < NV; v++) {
     mk[v] = laneMask(nr - 8 * v);
     bias[v] = e.first && e.bias ? load8(e.bias + 8 * v, nr - 8 * v) : _mm256_setzero_ps();
   }
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) {
       float* cp = c + i * ldc + 8 * v;
       __m256 r;
@@ -98,8 +101,11 @@ template <int MR, int NV, int MODE>
 void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next,
            const Epilogue& e) {
   __m256 acc[MR][NV];
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) acc[i][v] = _mm256_setzero_ps();
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) {
     _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc + 8 * NV - 1), _MM_HINT_T0);
@@ -108,12 +114,15 @@ void micro(int64_t kc, const float* a, int64_t as, const float* b, float* c, int
   const int64_t sP = MODE == 0 ? kMR : MODE == 1 ? 1 : as;
   for (int64_t p = 0; p < kc; p++) {
     __m256 bv[NV];
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) bv[v] = _mm256_load_ps(b + p * kNR + 8 * v);
     const float* ap = a + p * sP;
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       // set1, not _mm256_broadcast_ss(pointer): with the latter GCC 12 stores every accumulator
       // to the stack on each iteration (half the speed)
       const __m256 ai = _mm256_set1_ps(ap[i * sI]);
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) acc[i][v] = _mm256_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }

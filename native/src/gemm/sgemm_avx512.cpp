@@ -25,10 +25,13 @@ template <int MR, int NV, int MODE>
 void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, int64_t ldc, int nr, const float* next,
               const Epilogue& e) {
   __m512 acc[MR][NV];
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) acc[i][v] = _mm512_setzero_ps();
   // the next tile's C rows arrive while this one computes (C rows are too far apart for the
   // hardware prefetcher to follow)
+  #pragma GCC unroll 16
   for (int i = 0; i < MR; i++) {
     _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(next + i * ldc + 16 * NV - 1), _MM_HINT_T0);
@@ -38,10 +41,13 @@ void microF32(int64_t kc, const float* a, int64_t as, const float* b, float* c, 
 #pragma GCC unroll 2
   for (int64_t p = 0; p < kc; p++) {
     __m512 bv[NV];
+    #pragma GCC unroll 16
     for (int v = 0; v < NV; v++) bv[v] = _mm512_load_ps(b + p * kNR + 16 * v);
     const float* ap = a + p * sP;
+    #pragma GCC unroll 16
     for (int i = 0; i < MR; i++) {
       const __m512 ai = _mm512_set1_ps(ap[i * sI]);
+      #pragma GCC unroll 16
       for (int v = 0; v < NV; v++) acc[i][v] = _mm512_fmadd_ps(ai, bv[v], acc[i][v]);
     }
   }
