@@ -10,7 +10,7 @@ import { getBackend } from '../backend/index.js';
 import { AnnealError, InputError } from '../errors.js';
 import type { DirWriteOptions } from '../io/index.js';
 import { Dropout, loadWeights, loadWeightsFrom, MultiheadAttention, toPyTorchStateDict, utils, type Module } from '../nn/index.js';
-import { getRngState, manualSeed, noGrad, setRngState, type Tensor } from '../tensor/index.js';
+import { getRngState, manualSeed, noGrad, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { buildOptimizer, buildScheduler, type TrainScheduler } from './builders.js';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkScheduleLength, parseTrainConfig, scheduleWarning, type TrainConfig, type TrainConfigInput } from './config.js';
@@ -222,20 +222,24 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     const tokens = micro.reduce((n, b) => n + b.targetTokens, 0);
     let lossSum = 0;
     for (const batch of micro) {
-      const sum = task.loss(model, batch);
-      const value = sum.item();
+      // tidy hands the micro-batch's activations and gradients back to the backend's pool at once
+      const value = tidy(() => {
+        const sum = task.loss(model, batch);
+        const v = sum.item();
+        // normalised by the whole step's target tokens, so accumulation equals one large batch
+        if (Number.isFinite(v)) sum.div(tokens).backward();
+        return v;
+      });
       if (!Number.isFinite(value)) throw diverged(state.step + 1, `the loss is ${value}`, config, log, elapsed());
       lossSum += value;
-      // normalised by the whole step's target tokens, so accumulation equals one large batch
-      sum.div(tokens).backward();
       padding += batch.padding;
       positions += batch.tokens;
     }
     // the norm before clipping; a non-finite one stops the run before the optimizer touches the weights
-    const gradNorm = t.clipGradNorm !== null ? utils.clipGradNorm(params, t.clipGradNorm) : noGrad(() => utils.totalNorm(params.flatMap((p) => (p.grad ? [p.grad] : []))));
+    const gradNorm = tidy(() => (t.clipGradNorm !== null ? utils.clipGradNorm(params, t.clipGradNorm) : noGrad(() => utils.totalNorm(params.flatMap((p) => (p.grad ? [p.grad] : []))))));
     if (!Number.isFinite(gradNorm)) throw diverged(state.step + 1, `the gradient norm is ${gradNorm}`, config, log, elapsed());
     const lr = optimizer.paramGroups[0]!.lr ?? NaN;
-    optimizer.step();
+    tidy(() => optimizer.step());
     if (stepScheduler && state.phase === 'main') stepScheduler.step();
     optimizer.zeroGrad();
     state.step++;
