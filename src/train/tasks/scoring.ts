@@ -1,7 +1,7 @@
 /** Held-out scoring shared by the tasks: the training objective, perplexity and token accuracy over batches. */
 import { crossEntropy, tokenAccuracy, type Smoothing } from '../../loss/index.js';
 import type { Module } from '../../nn/index.js';
-import { noGrad, type Tensor } from '../../tensor/index.js';
+import { noGrad, tidy, type Tensor } from '../../tensor/index.js';
 import type { EvalResult } from '../task.js';
 
 export interface LossOptions {
@@ -34,12 +34,21 @@ export function scoreBatches<B>(
       let correct = 0;
       let tokens = 0;
       for (const batch of batches) {
-        const { logits, target } = forward(batch);
-        smoothed += summedLoss(logits, target, o).item();
-        plain += o.labelSmoothing === 0 ? 0 : crossEntropy(logits, target, { ignoreIndex: o.ignoreIndex, reduction: 'sum' }).item();
-        const acc = tokenAccuracy(logits, target, { ignoreIndex: o.ignoreIndex });
-        correct += acc.correct;
-        tokens += acc.total;
+        // the batch's activations go back to the backend's pool as soon as it is scored
+        const r = tidy(() => {
+          const { logits, target } = forward(batch);
+          const acc = tokenAccuracy(logits, target, { ignoreIndex: o.ignoreIndex });
+          return {
+            smoothed: summedLoss(logits, target, o).item(),
+            plain: o.labelSmoothing === 0 ? 0 : crossEntropy(logits, target, { ignoreIndex: o.ignoreIndex, reduction: 'sum' }).item(),
+            correct: acc.correct,
+            total: acc.total,
+          };
+        });
+        smoothed += r.smoothed;
+        plain += r.plain;
+        correct += r.correct;
+        tokens += r.total;
       }
       if (o.labelSmoothing === 0) plain = smoothed;
       return { loss: smoothed / tokens, perplexity: Math.exp(plain / tokens), tokenAccuracy: correct / tokens, targetTokens: tokens };
