@@ -14,6 +14,8 @@ import { registerSchedule } from './schedule.js';
 import { registerCompareOptimizers } from './compareOptimizers.js';
 import { registerGenerate } from './generate.js';
 import { registerEval } from './eval.js';
+import { registerPlot } from './plot.js';
+import { registerReport } from './report.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerEval(program);
   registerSchedule(program);
   registerCompareOptimizers(program);
+  registerPlot(program);
+  registerReport(program);
   return program;
 }
 
