@@ -16,6 +16,8 @@ import { registerGenerate } from './generate.js';
 import { registerEval } from './eval.js';
 import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
+import { registerSweep } from './sweep.js';
+import { registerLrFind } from './lrFind.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -31,6 +33,8 @@ export function buildProgram(): Command {
   registerCompareOptimizers(program);
   registerPlot(program);
   registerReport(program);
+  registerSweep(program);
+  registerLrFind(program);
   return program;
 }
 

@@ -84,7 +84,7 @@ export function chartSpec(options: ChartOptions): TopLevelSpec {
   if (options.series.length === 0) throw new RangeError('a chart needs at least one series');
   const names = options.series.map((s) => s.name);
   if (new Set(names).size !== names.length) throw new RangeError(`series names must differ: ${names.join(', ')}`);
-  const logY = options.logY === true || ((options.logY ?? 'auto') === 'auto' && spansDecades(options.series.flatMap((s) => s.y)));
+  const logY = options.logY === true || ((options.logY ?? 'auto') === 'auto' && spansDecades(options.yDomain ?? options.series.flatMap((s) => s.y)));
   const rows: Row[] = [];
   for (const s of options.series) {
     if (s.x.length !== s.y.length) throw new RangeError(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values`);
@@ -132,7 +132,12 @@ export function chartSpec(options: ChartOptions): TopLevelSpec {
   }
   if (points.length > 0) {
     layer.push({
-      transform: [{ filter: { field: 'series', oneOf: points.map((s) => s.name) } }],
+      transform: [
+        { filter: { field: 'series', oneOf: points.map((s) => s.name) } },
+        // resvg (2.6) aborts the process on a symbol clipped away entirely: points outside a fixed range are not drawn at all
+        ...(options.yDomain ? [{ filter: { field: 'y', range: options.yDomain } }] : []),
+        ...(options.xDomain ? [{ filter: { field: 'x', range: options.xDomain } }] : []),
+      ],
       mark: { type: 'point', filled: true, size: 36, clip: true },
       encoding: { x, y, color: { ...color, legend: lines.length > 0 ? null : color.legend } },
     });

@@ -21,6 +21,8 @@ export interface Chart {
 
 const TRAIN = '#4e79a7';
 const VALID = '#f28e2b';
+/** The raw per-step loss: light, under its smoothed trend. */
+const TRAIN_RAW = '#a0cbe8';
 
 function describeRun(run: RunData): string {
   const c = run.config as { task?: string; optimizer?: { name?: string; lr?: number }; training?: { labelSmoothing?: number } } | null;
@@ -48,7 +50,7 @@ export async function runCharts(run: RunData): Promise<Chart[]> {
   const smoothing = labelSmoothing(run);
   const lossSeries: ChartSeries[] = [];
   if (x.length > 0) {
-    lossSeries.push({ name: 'training loss', x, y: losses, style: { color: TRAIN, opacity: 0.3, width: 1 } });
+    lossSeries.push({ name: 'training loss', x, y: losses, style: { color: TRAIN_RAW, width: 1 } });
     lossSeries.push({ name: 'training loss (smoothed)', x, y: smoothEma(losses, smoothingFor(losses.length)), style: { color: TRAIN, width: 2.2 } });
   }
   if (run.evals.length > 0) lossSeries.push({ name: 'validation loss', x: run.evals.map((e) => e.step), y: run.evals.map((e) => e.loss), style: { color: VALID, width: 2, points: true } });
