@@ -18,6 +18,7 @@ import { registerPlot } from './plot.js';
 import { registerReport } from './report.js';
 import { registerSweep } from './sweep.js';
 import { registerLrFind } from './lrFind.js';
+import { registerDemo } from './demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerSweep(program);
   registerLrFind(program);
+  registerDemo(program);
   return program;
 }
 

@@ -104,12 +104,13 @@ export function chartSpec(options: ChartOptions): TopLevelSpec {
   const x = {
     field: 'x', type: 'quantitative', title: options.xLabel,
     scale: { ...(options.logX ? { type: 'log' } : {}), ...(options.xDomain ? { domain: options.xDomain } : { nice: false }) },
-    axis: { format: options.logX ? '~e' : '~s', labelFlush: true },
+    axis: { ...(options.logX ? { format: '~e' } : {}), labelFlush: true },
   };
   const y = {
     field: 'y', type: 'quantitative', title: options.yLabel,
     scale: { ...(logY ? { type: 'log' } : { zero: false }), ...(options.yDomain ? { domain: options.yDomain } : {}) },
-    axis: { format: '~g' },
+    // d3's default labels read well on a linear axis; a log axis needs '~g' to avoid 1e-3-style clutter
+    axis: logY ? { format: '~g' } : {},
   };
   const color = {
     field: 'series', type: 'nominal', title: null,

@@ -42,6 +42,7 @@ p.intro { color: #444; max-width: 900px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px; }
 figure { margin: 0; border: 1px solid #e4e4e4; border-radius: 4px; padding: 8px; background: #fff; }
 figure img { width: 100%; height: auto; display: block; }
+figure.wide { grid-column: 1 / -1; } figure.wide img { max-width: 1100px; }
 figcaption { font-size: 12px; color: #666; margin-top: 4px; }
 table { border-collapse: collapse; font-size: 13px; margin: 8px 0; }
 th, td { border: 1px solid #ddd; padding: 4px 8px; text-align: left; vertical-align: top; }
@@ -112,7 +113,9 @@ export function reportHtml(options: ReportOptions): string {
   if (options.charts.length > 0) {
     parts.push('<h2>Charts</h2>\n<div class="charts">');
     for (const c of options.charts) {
-      parts.push(`<figure id="chart-${escapeHtml(c.id)}"><img alt="${escapeHtml(c.title)}" src="${svgDataUri(c.svg)}"><figcaption>${escapeHtml(c.title)} (${escapeHtml(c.id)}.svg)</figcaption></figure>`);
+      // a chart wider than a column (a long legend) gets the whole row, so its text stays legible
+      const width = Number(/^<svg[^>]*\swidth="([\d.]+)"/.exec(c.svg)?.[1] ?? 0);
+      parts.push(`<figure id="chart-${escapeHtml(c.id)}"${width > 900 ? ' class="wide"' : ''}><img alt="${escapeHtml(c.title)}" src="${svgDataUri(c.svg)}"><figcaption>${escapeHtml(c.title)} (${escapeHtml(c.id)}.svg)</figcaption></figure>`);
     }
     parts.push('</div>');
   }

@@ -8,3 +8,4 @@ export {
 export { inProcessRunner, processRunner, type TrialRunner, type TrialRun, type TrialOutcome, type TrialStatus, type RunnerInfo } from './runners.js';
 export { lrRangeTest, suggestLr, rangeTestLr, type RangeTestOptions, type RangeTestTarget, type RangeTestResult, type LrSuggestions } from './lrFind.js';
 export { lrFind, lrFindChart, schedulePeakFactor, type LrFindResult } from './lrFindConfig.js';
+export * as demos from './demos/index.js';
