@@ -12,6 +12,7 @@ export * as loss from './loss/index.js';
 export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
+export * as tune from './tune/index.js';
 export { AnnealError, ConfigError, InputError } from './errors.js';
 export { strictOptions, suggestKey, parseConfig, describeOptions, UnknownOptionError, type OptionsSchema, type OptionInfo, type StrictOptionsNaming } from './options.js';
 export { version } from './version.js';

@@ -46,7 +46,7 @@ function commands(code: string): string[] {
 }
 
 /** Heavy or external commands the README shows but this test does not run (CI runs the first pair itself). */
-const NOT_RUN = [/^npm install/, /^npm test$/, /^npm run build/, /^bash bench\//, /^sh scripts\//, /^node scripts\//, /^\/usr\/bin\/python3 /, /^node bench\//];
+const NOT_RUN = [/^npm install/, /^npm test$/, /^npm run build/, /^bash bench\//, /^sh scripts\//, /^bash scripts\//, /^node scripts\//, /^\/usr\/bin\/python3 /, /^node bench\//, /^npx anneal demo /];
 
 const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
 const blocks = codeBlocks(readme);
@@ -110,6 +110,8 @@ test('every anneal command in the README shell examples runs', () => {
         const args = shellWords(part.slice('npx anneal'.length));
         // a dry run checks everything but writes nothing, so it may pass over the fixture runs
         if (args[0] === 'train' && !args.includes('--help')) args.push('--dry-run', '--overwrite');
+        // a sweep's dry run lists its trials and checks every trial's config
+        if (args[0] === 'sweep' && !args.includes('--help') && !args.includes('--dry-run')) args.push('--dry-run');
         const r = anneal(args);
         assert.equal(r.status, 0, `README.md line ${block.line}: ${part}\n${r.stderr}`);
         seen.push(args[0] ?? '');

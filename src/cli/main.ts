@@ -15,6 +15,11 @@ import { registerCompareOptimizers } from './compareOptimizers.js';
 import { registerGenerate } from './generate.js';
 import { registerEval } from './eval.js';
 import { registerBench } from './bench.js';
+import { registerPlot } from './plot.js';
+import { registerReport } from './report.js';
+import { registerSweep } from './sweep.js';
+import { registerLrFind } from './lrFind.js';
+import { registerDemo } from './demo.js';
 
 export function buildProgram(): Command {
   const program = new Command('anneal')
@@ -30,6 +35,11 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerCompareOptimizers(program);
   registerBench(program);
+  registerPlot(program);
+  registerReport(program);
+  registerSweep(program);
+  registerLrFind(program);
+  registerDemo(program);
   return program;
 }
 

@@ -10,8 +10,9 @@ import type { Command } from 'commander';
 import { ConfigError } from '../errors.js';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { applyOverrides, createTask, OutputDirError, parseOverride, parseTrainConfig, RUN_FILE, RunDir, train, type TrainConfig, type TrainEvent, type TrainResult } from '../train/index.js';
+import { applyOverrides, createTask, DivergenceError, OutputDirError, parseOverride, parseTrainConfig, RUN_FILE, RunDir, train, type TrainConfig, type TrainEvent, type TrainResult } from '../train/index.js';
 import { readJsonFile } from './files.js';
+import { plotAfterTraining } from './plot.js';
 import { UsageError } from './usage.js';
 
 interface TrainCliOptions {
@@ -24,6 +25,7 @@ interface TrainCliOptions {
   seed?: string;
   quiet?: boolean;
   dryRun?: boolean;
+  plot: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -168,6 +170,7 @@ export function registerTrain(program: Command): void {
     .option('--json', 'print events and the result as JSON lines on stdout')
     .option('--quiet', 'no progress output')
     .option('--dry-run', 'check the config, its data files and the output directory, print the resolved config as JSON, and exit without training')
+    .option('--no-plot', 'with --out: do not draw the charts and OUT/report.html at the end (anneal plot OUT draws them later)')
     .action(async (configPath: string | undefined, opts: TrainCliOptions) => {
       if (opts.resume && opts.out && opts.out !== opts.resume) throw new UsageError('--resume DIR writes to DIR: leave --out out');
       const out = opts.resume ?? opts.out ?? null;
@@ -194,6 +197,10 @@ export function registerTrain(program: Command): void {
       let result: TrainResult;
       try {
         result = await train(config, { out, resume: Boolean(opts.resume), overwrite: opts.overwrite, onEvent, signal: controller.signal });
+      } catch (err) {
+        // a diverged run's curves show how it went wrong
+        if (err instanceof DivergenceError && out && opts.plot) await plotAfterTraining(out, opts.quiet === true || json);
+        throw err;
       } finally {
         reporter.stop();
         process.off('SIGINT', onSignal);
@@ -203,6 +210,7 @@ export function registerTrain(program: Command): void {
         const { steps, stopReason, trainSeconds, elapsedSeconds, test, samples, best } = result;
         process.stdout.write(JSON.stringify({ type: 'result', steps, stopReason, trainSeconds, elapsedSeconds, best, test, samples, out }) + '\n');
       } else printSummary(result, result.interrupted ? null : out);
+      if (out && opts.plot) await plotAfterTraining(out, opts.quiet === true || json);
       if (result.interrupted) {
         if (!json) process.stderr.write(`anneal: interrupted at step ${result.steps}; continue with: npx anneal train --resume ${out ?? 'DIR'}\n`);
         process.exitCode = 130;

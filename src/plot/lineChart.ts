@@ -92,7 +92,8 @@ export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
 
 /** Renders a Vega-Lite spec to an SVG string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  // vega-lite's warnings (legend merges and the like) are about the spec, not the user's data: keep stderr for errors
+  const view = new vega.View(vega.parse(compile(spec, { logger: vega.logger(vega.Error) }).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

@@ -32,7 +32,11 @@ export type TrainEvent =
   | { type: 'checkpoint'; step: number; path: string }
   | { type: 'phase'; step: number; phase: 'finetune'; lr: number; dropout: number | null }
   | { type: 'warning'; step: number; message: string }
-  | { type: 'end'; step: number; epoch: number; stopReason: string; elapsedSeconds: number; trainSeconds: number; paddingRatio: number; model: 'final' | 'best' | null };
+  | {
+      type: 'end'; step: number; epoch: number; stopReason: string; elapsedSeconds: number; trainSeconds: number; paddingRatio: number; model: 'final' | 'best' | null;
+      /** The task's samples of the saved model (translations or generated text), so a report can show them. */
+      samples: Sample[];
+    };
 
 /** Raised when a loss or gradient stops being finite; the last good checkpoint is left as it was. */
 export class DivergenceError extends AnnealError {
@@ -305,7 +309,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
       );
     }
   }
-  log({ type: 'end', step: state.step, epoch: state.epoch, stopReason: stopReason!, elapsedSeconds: elapsed(), trainSeconds: trainMs / 1000, paddingRatio, model: interrupted ? null : useBest ? 'best' : 'final' });
+  log({ type: 'end', step: state.step, epoch: state.epoch, stopReason: stopReason!, elapsedSeconds: elapsed(), trainSeconds: trainMs / 1000, paddingRatio, model: interrupted ? null : useBest ? 'best' : 'final', samples });
   return {
     config, task, model, steps: state.step, stopReason: stopReason!, trainSeconds: trainMs / 1000, elapsedSeconds: (performance.now() - started) / 1000,
     history: state.history, best: state.best, test, samples, interrupted,
@@ -325,6 +329,6 @@ function diverged(step: number, what: string, config: TrainConfig, log: (e: Trai
     `training diverged at step ${step}: ${what}. Try a lower learning rate (optimizer.lr is ${lr}), a longer warmup (schedule.warmupSteps)` +
     (clip === null ? ', or gradient clipping (training.clipGradNorm, e.g. 1.0)' : `, or tighter clipping (training.clipGradNorm is ${clip})`) +
     '; the last checkpoint was left as it was';
-  log({ type: 'end', step, epoch: 0, stopReason: `diverged: ${what}`, elapsedSeconds, trainSeconds: 0, paddingRatio: 0, model: null });
+  log({ type: 'end', step, epoch: 0, stopReason: `diverged: ${what}`, elapsedSeconds, trainSeconds: 0, paddingRatio: 0, model: null, samples: [] });
   return new DivergenceError(step, message);
 }
