@@ -5,7 +5,7 @@
  */
 import type { Storage } from '../backend/index.js';
 import { loadStateDictOptions, moduleOptions } from './options.js';
-import { AnnealError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { Generator, keep, noGrad, Tensor } from '../tensor/index.js';
 import { renameToPyTorch, resolveStateDictNames, toPyTorchName, type Naming } from './pytorchNames.js';
 
@@ -21,7 +21,8 @@ export class Parameter extends Tensor {
   }
 }
 
-export class StateDictError extends AnnealError {
+/** A state dict that does not fit the module: missing, unexpected or mis-shaped tensors. */
+export class StateDictError extends ArgumentError {
   override name = 'StateDictError';
   constructor(
     message: string,
@@ -278,7 +279,7 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   at(i: number): M {
     const m = this.items.at(i);
-    if (!m) throw new RangeError(`ModuleList index ${i} is out of range for ${this.items.length} modules`);
+    if (!m) throw new ArgumentError(`ModuleList index ${i} is out of range for ${this.items.length} modules`);
     return m;
   }
 

@@ -3,6 +3,7 @@
  * per-parameter state, zeroGrad, and a state dict that stores parameters by position so it can be
  * loaded into a freshly built optimizer over a freshly built model.
  */
+import { ArgumentError } from '../errors.js';
 import { keep, Tensor } from '../tensor/index.js';
 
 /** Options every optimizer has; a scheduler writes `lr` on each group. */
@@ -31,7 +32,8 @@ export interface OptimizerStateDict<O = Record<string, unknown>> {
   paramGroups: (Omit<ParamGroup<O>, 'params'> & { params: number[] })[];
 }
 
-export class OptimizerError extends Error {
+/** A parameter list or state dict the optimizer cannot take (bad option values are ConfigErrors). */
+export class OptimizerError extends ArgumentError {
   override name = 'OptimizerError';
 }
 

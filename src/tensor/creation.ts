@@ -4,6 +4,7 @@ import { defaultGenerator, type Generator } from './random.js';
 import { formatShape, numelOf, ShapeError, type Shape } from './shape.js';
 import { allocStorage, dtypeOf, Tensor } from './tensor.js';
 import type { NestedArray } from './format.js';
+import { ArgumentError } from '../errors.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -31,7 +32,7 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: (n
   const walk = (x: NestedArray, d: number): void => {
     if (d === shape.length) {
       if (Array.isArray(x)) throw new ShapeError(`${op}: ragged nested array (too deep at dim ${d})`);
-      if (typeof x !== 'number' && typeof x !== 'boolean') throw new TypeError(`${op}: expected numbers, got ${typeof x}`);
+      if (typeof x !== 'number' && typeof x !== 'boolean') throw new ArgumentError(`${op}: expected numbers or booleans, got ${typeof x}`);
       flat.push(x);
       return;
     }
@@ -116,7 +117,7 @@ export function arange(start: number, end?: number, step = 1, options: TensorOpt
   let lo = start;
   let hi = end;
   if (hi === undefined) { hi = lo; lo = 0; }
-  if (step === 0) throw new RangeError('arange: step must be non-zero');
+  if (step === 0) throw new ArgumentError('arange: step must be non-zero');
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const dtype = options.dtype ?? (Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) ? 'int32' : 'float32');
   const storage = allocStorage(dtype, n);
@@ -168,7 +169,7 @@ export function randint(low: number, high: number, shape: Shape, options: Random
 
 /** 1 with probability p, else 0, elementwise (torch.bernoulli with a scalar p). */
 export function bernoulli(shape: Shape, p: number, options: RandomOptions = {}): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli: p must be in [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`bernoulli: p must be in [0, 1], got ${p}`);
   const g = options.generator ?? defaultGenerator;
   const t = Tensor.empty(shape, options.dtype ?? 'float32');
   const s = t.storage;
@@ -220,10 +221,10 @@ export function multinomial(probs: Tensor, numSamples: number, options: { genera
     let total = 0;
     for (let j = 0; j < V; j++) {
       const v = p[r * V + j]!;
-      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError('multinomial: probabilities must be finite and non-negative');
+      if (!(v >= 0) || !Number.isFinite(v)) throw new ArgumentError('multinomial: probabilities must be finite and non-negative');
       total += v;
     }
-    if (total <= 0) throw new RangeError('multinomial: a row of probabilities sums to zero');
+    if (total <= 0) throw new ArgumentError('multinomial: a row of probabilities sums to zero');
     // rounding can leave u >= 0 after the last subtraction: fall back to the last category with weight
     let lastPositive = V - 1;
     while (lastPositive > 0 && !(p[r * V + lastPositive]! > 0)) lastPositive--;

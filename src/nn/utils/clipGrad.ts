@@ -2,6 +2,7 @@
 import { getBackend } from '../../backend/index.js';
 import { Tensor } from '../../tensor/index.js';
 import { floatData } from '../../tensor/tensor.js';
+import { ArgumentError } from '../../errors.js';
 
 function gradsOf(params: Iterable<Tensor> | Tensor): Tensor[] {
   const list = params instanceof Tensor ? [params] : [...params];
@@ -39,7 +40,7 @@ export function clipGradNorm(
     total = Math.fround(acc ** (1 / normType));
   }
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
-    throw new RangeError(`The total norm of order ${normType} for gradients is non-finite, so it cannot be clipped`);
+    throw new ArgumentError(`The total norm of order ${normType} for gradients is non-finite, so it cannot be clipped`);
   }
   // float32 as in PyTorch, where maxNorm / tensor is tensor.reciprocal() * maxNorm
   const coef = Math.fround(Math.fround(1 / Math.fround(total + 1e-6)) * maxNorm);

@@ -47,7 +47,7 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   return recordOp(result, 'matmul', [a, b], (g) => [
     a.requiresGrad ? sumToShape(batchedMatmul(g, b.mT), a.shape) : null,
     b.requiresGrad ? sumToShape(batchedMatmul(a.mT, g), b.shape) : null,
-  ]);
+  ], { saves: [a, b] });
 }
 
 /** Matrix product with torch.matmul's semantics for 1-D, 2-D and batched (broadcast) operands. */
@@ -109,5 +109,5 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
       gb = new Tensor(acc, bias.shape);
     }
     return [gx, gw, gb];
-  });
+  }, { saves: [x, weight] });
 }
