@@ -95,7 +95,10 @@ export abstract class Module {
       for (const [name, p] of mod.ownParameters()) {
         if (seen.has(p)) continue;
         seen.add(p);
-        out.push([modName ? `${modName}.${name}` : name, p]);
+        const full = modName ? `${modName}.${name}` : name;
+        // errors name a parameter by the longest path it was listed under: the whole model's, once it lists them
+        if (p.name === null || p.name.length < full.length) p.name = full;
+        out.push([full, p]);
       }
     }
     return out;

@@ -2,7 +2,9 @@ import { getBackend, type DType, type Storage, type Strided } from '../backend/i
 import { AutogradError, runBackward, type GradNode } from './autograd.js';
 import { ArgumentError } from '../errors.js';
 import { graphVersionOf } from './version.js';
+import { checkDtype } from './dtype.js';
 import * as inplace from './ops/inplace.js';
+import { topk as topkOp, type TopkOptions } from './ops/topk.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape, ShapeError, type Shape } from './shape.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
@@ -135,16 +137,19 @@ export class Tensor implements ScopedTensor {
 
   /** A new contiguous tensor of zeros. */
   static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') checkDtype(dtype, 'Tensor.zeros');
     return new Tensor(zeroStorage(dtype, numelOf(shape)), shape);
   }
 
   /** A new contiguous tensor whose contents are unspecified (torch.empty): for buffers written in full. */
   static empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') checkDtype(dtype, 'Tensor.empty');
     return new Tensor(allocStorage(dtype, numelOf(shape)), shape);
   }
 
   /** A 0-d tensor holding one number. */
   static scalar(value: number, dtype: DType = 'float32'): Tensor {
+    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') checkDtype(dtype, 'Tensor.scalar');
     const s = allocStorage(dtype, 1);
     s[0] = value;
     return new Tensor(s, []);
@@ -391,6 +396,10 @@ export class Tensor implements ScopedTensor {
   }
   argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
   argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+  /** The k largest (or smallest) entries along dim and their int32 indices, ties ordered as PyTorch's (torch.topk). */
+  topk(k: number, dim = -1, largest: boolean | TopkOptions = true, sorted = true): { values: Tensor; indices: Tensor } {
+    return topkOp(this, k, dim, largest, sorted);
+  }
 
   // ---- shape and views -----------------------------------------------------------------------
 
@@ -423,6 +432,8 @@ export class Tensor implements ScopedTensor {
   chunk(chunks: number, dim = 0): Tensor[] { return view.chunk(this, chunks, dim); }
   /** A contiguous copy that is part of the graph. */
   clone(): Tensor { return view.clone(this); }
+  /** Tiles the tensor repeats[d] times along each dim; extra leading repeats add dims (Tensor.repeat, a copy). */
+  repeat(...repeats: (number | readonly number[])[]): Tensor { return view.repeat(this, flattenShapeArgs(repeats)); }
 
   // ---- indexing ------------------------------------------------------------------------------
 
@@ -432,6 +443,10 @@ export class Tensor implements ScopedTensor {
   // ---- linear algebra and normalisation ------------------------------------------------------
 
   matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  /** 2-D matrix product (torch.mm: no broadcasting, no 1-D operands). */
+  mm(other: Tensor): Tensor { return mm.mm(this, other); }
+  /** Batched matrix product of 3-D tensors with equal batch sizes (torch.bmm). */
+  bmm(other: Tensor): Tensor { return mm.bmm(this, other); }
   softmax(dim: number): Tensor { return sm.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return sm.logSoftmax(this, dim); }
 }

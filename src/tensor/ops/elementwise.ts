@@ -4,6 +4,7 @@ import { recordOp } from '../autograd.js';
 import { broadcastShapes, broadcastStrides, numelOf, sameShape, ShapeError } from '../shape.js';
 import { allocFloat, allocStorage, dataOf, floatData, Tensor, type TensorLike } from '../tensor.js';
 import { sumToShape } from './reduce.js';
+import { checkDtype } from '../dtype.js';
 import { ArgumentError, ConfigError } from '../../errors.js';
 
 /** A number becomes a 0-d tensor: int32 when it is an integer meeting an integer tensor. */
@@ -13,8 +14,10 @@ export function asTensor(x: TensorLike, like: Tensor): Tensor {
   return Tensor.scalar(x, dtype);
 }
 
+/** x as dtype: x itself when it has it, else a converted copy (outside the graph: casts have no gradient). */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
+  checkDtype(dtype, 'to');
   const out = allocStorage(dtype, x.numel());
   getBackend().cast(dataOf(x), out);
   return new Tensor(out, x.shape);
@@ -43,6 +46,12 @@ function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return new Tensor(out, shape);
 }
 
+/** What a product's backward reads, as PyTorch saves it: b for a's gradient, a for b's. */
+export function crossSaves(a: Tensor, b: Tensor): Tensor[] {
+  if (a.requiresGrad && b.requiresGrad) return [a, b];
+  return a.requiresGrad ? [b] : [a];
+}
+
 export function add(a: Tensor, other: TensorLike, options: { alpha?: number } = {}): Tensor {
   let b = asTensor(other, a);
   if (options.alpha !== undefined && options.alpha !== 1) b = mul(b, options.alpha);
@@ -63,7 +72,7 @@ export function mul(a: Tensor, other: TensorLike): Tensor {
   return recordOp(out, 'mul', [a, b], (g) => [
     a.requiresGrad ? sumToShape(mul(g, b), a.shape) : null,
     b.requiresGrad ? sumToShape(mul(g, a), b.shape) : null,
-  ], { saves: [a, b] });
+  ], { saves: crossSaves(a, b) });
 }
 
 export function div(a: Tensor, other: TensorLike): Tensor {
@@ -73,7 +82,7 @@ export function div(a: Tensor, other: TensorLike): Tensor {
     a.requiresGrad ? sumToShape(div(g, b), a.shape) : null,
     // d(a/b)/db = -a/b^2 = -out/b
     b.requiresGrad ? sumToShape(neg(mul(g, div(out, b))), b.shape) : null,
-  ], { saves: [b, out] });
+  ], { saves: b.requiresGrad ? [b, out] : [b] });
 }
 
 export function pow(a: Tensor, exponent: TensorLike): Tensor {
@@ -89,7 +98,7 @@ export function pow(a: Tensor, exponent: TensorLike): Tensor {
     a.requiresGrad ? sumToShape(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
     // PyTorch masks the exponent's gradient where the base is 0 and the exponent >= 0
     b.requiresGrad ? sumToShape(maskedFill(mul(g, mul(out, log(a))), a.eq(0).logicalAnd(b.ge(0)), 0), b.shape) : null,
-  ], { saves: [a, b, out] });
+  ], { saves: b.requiresGrad ? [a, b, out] : [a, b] });
 }
 
 function minMaxBackward(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor, ties: Tensor): [Tensor | null, Tensor | null] {

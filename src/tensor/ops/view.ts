@@ -223,3 +223,21 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ShapeError(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
 }
+
+/**
+ * x tiled `repeats[d]` times along each dim (Tensor.repeat); extra leading repeats add dims. A copy,
+ * composed from a view that expands a size-1 dim beside each dim and a reshape, so its gradient
+ * (the sum over the copies) follows from expand's.
+ */
+export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
+  if (repeats.length < x.ndim) {
+    throw new ShapeError(`repeat: number of dimensions of repeat dims (${repeats.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+  }
+  for (const r of repeats) if (!Number.isInteger(r) || r < 0) throw new ShapeError(`repeat: repeats must be non-negative integers, got ${formatShape(repeats)}`);
+  const lead = repeats.length - x.ndim;
+  const sizes = [...new Array<number>(lead).fill(1), ...x.shape];
+  // [1, s0, 1, s1, ...] expanded to [r0, s0, r1, s1, ...], then merged pairwise into [r0 * s0, ...]
+  const interleaved = reshape(x, sizes.flatMap((s) => [1, s]));
+  const expanded = expand(interleaved, sizes.flatMap((s, d) => [repeats[d]!, s]));
+  return reshape(expanded, sizes.map((s, d) => s * repeats[d]!));
+}
