@@ -67,7 +67,7 @@ function inferNested(data: NestedArray, op: string): { shape: number[]; flat: (n
  * float32, booleans to bool, and typed arrays keep their type (a Float64Array becomes float32, a
  * smaller integer array int32); `shape` reshapes flat data. dtype is float32, int32 or bool.
  */
-export function tensor(data: NestedArray | Storage | readonly number[], options: TensorOptions & { shape?: Shape } = {}): Tensor {
+export function tensor(data: NestedArray | Storage | Float64Array | Int8Array | Int16Array | Uint16Array | Uint8ClampedArray | readonly number[], options: TensorOptions & { shape?: Shape } = {}): Tensor {
   let storage: Storage;
   let shape: number[];
   if (ArrayBuffer.isView(data)) {
