@@ -3,6 +3,12 @@
  * GradNode: its inputs and a closure mapping the output's gradient to the inputs' gradients.
  * `backward` sorts the recorded graph once and walks it in reverse; each node's closure (and with it
  * the tensors it saved) is released after use unless the graph is retained.
+ *
+ * As in PyTorch, a node's edges are fixed when it is recorded: each points at the node that produced
+ * the input (or at the input itself when it is a leaf), not at the tensor object. An in-place op
+ * (ops/inplace.ts) gives a tensor a new node whose edge leads to its old one; nodes recorded before
+ * keep pointing at the old history. A node also lists the tensors its backward reads with their
+ * storages' versions (version.ts); backward() refuses a node whose saved tensor changed since.
  */
 import { getBackend, type Storage } from '../backend/index.js';
 import type { Tensor } from './tensor.js';

@@ -97,24 +97,30 @@ function checkShape(shape: Shape, op: string): void {
   for (const s of shape) if (!Number.isInteger(s) || s < 0) throw new ShapeError(`${op}: invalid shape ${formatShape(shape)}`);
 }
 
-export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
-  checkShape(shape, 'full');
-  const t = Tensor.empty(shape, checkDtype(options.dtype ?? 'float32', 'full'));
+/** A tensor of shape filled with value; `op` names the factory in errors. */
+function filled(shape: Shape, value: number, options: TensorOptions, op: string): Tensor {
+  checkShape(shape, op);
+  const t = Tensor.empty(shape, checkDtype(options.dtype ?? 'float32', op));
   t.storage.fill(value);
   return finish(t, options);
 }
 
+/** A tensor of shape filled with value (torch.full); float32 unless options.dtype says otherwise. */
+export function full(shape: Shape, value: number, options: TensorOptions = {}): Tensor {
+  return filled(shape, value, options, 'full');
+}
+
 export function zeros(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, 'zeros');
 }
 
 export function ones(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled(shape, 1, options, 'ones');
 }
 
 /** Uninitialised in PyTorch; here zero-filled, so that no stale pool contents ever show. */
 export function empty(shape: Shape, options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, 'empty');
 }
 
 export function zerosLike(x: Tensor, options: TensorOptions = {}): Tensor {

@@ -12,6 +12,6 @@ export const DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
  */
 export function checkDtype(dtype: unknown, op: string, allowed: readonly DType[] = DTYPES): DType {
   if ((allowed as readonly unknown[]).includes(dtype)) return dtype as DType;
-  const what = (DTYPES as readonly unknown[]).includes(dtype) ? `${op} cannot make ${String(dtype)} tensors` : `${op}: unsupported dtype ${JSON.stringify(dtype) ?? String(dtype)}`;
+  const what = (DTYPES as readonly unknown[]).includes(dtype) ? `${op} cannot make ${String(dtype)} tensors` : `${JSON.stringify(dtype) ?? String(dtype)} is not supported by ${op}`;
   throw new ConfigError('dtype', what, allowed);
 }

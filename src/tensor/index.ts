@@ -41,7 +41,9 @@ export const narrow = (x: Tensor, dim: number, start: number, length: number): T
 export const slice = (x: Tensor, dim: number, start?: number | null, end?: number | null, step = 1): Tensor => x.slice(dim, start, end, step);
 /** One entry of dim, removing it (torch.select). */
 export const select = (x: Tensor, dim: number, index: number): Tensor => x.select(dim, index);
+/** Views of consecutive pieces along dim (torch.split). */
 export const split = (x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] => x.split(splitSize, dim);
+/** `chunks` views of (nearly) equal size along dim (torch.chunk). */
 export const chunk = (x: Tensor, chunks: number, dim = 0): Tensor[] => x.chunk(chunks, dim);
 /** A contiguous copy that is part of the graph (torch.clone). */
 export const clone = (x: Tensor): Tensor => x.clone();

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ArgumentError } from '../../src/errors.js';
+import { UnknownOptionError } from '../../src/options.js';
 import * as T from '../../src/tensor/index.js';
 import { gradcheck, paramAway } from '../helpers/gradcheck.js';
 import { readFixture } from '../helpers/index.js';
@@ -46,6 +47,10 @@ describe('topk', () => {
     const r = T.tensor([4, 9, 1], { dtype: 'int32' }).topk(1);
     assert.equal(r.values.dtype, 'int32');
     assert.deepEqual(r.values.toArray(), [9]);
+  });
+
+  test('an unknown option name is an error with a suggestion', () => {
+    assert.throws(() => T.tensor([1, 2]).topk(1, -1, { largst: false } as never), (e: unknown) => e instanceof UnknownOptionError && /did you mean largest\?/.test(e.message));
   });
 
   test('k beyond the dim size, and bool tensors, are errors', () => {

@@ -8,7 +8,9 @@
  * the largest value, as in PyTorch. The values are gathered at the indices, so their gradient is
  * gather's. A host loop, not a backend kernel: topk is for decoding and metrics, not a training step.
  */
+import { z } from 'zod';
 import { ArgumentError } from '../../errors.js';
+import { strictOptions } from '../../options.js';
 import { normalizeDim, numelOf } from '../shape.js';
 import { allocStorage, dataOf, Tensor } from '../tensor.js';
 import { gather } from './indexing.js';
@@ -215,20 +217,20 @@ export function topkRow(values: ArrayLike<number>, k: number, largest: boolean, 
   return q.i.slice(0, k);
 }
 
-/** What topk takes beside k and dim. */
-export interface TopkOptions {
-  /** The k largest (default) or the k smallest. */
-  largest?: boolean;
-  /** Values in order (default); false leaves them in an unspecified order, faster for large k. */
-  sorted?: boolean;
-}
+/** What topk takes beside k and dim, when given as an object. */
+export const topkOptions = z.strictObject({
+  largest: z.boolean().optional().describe('the k largest (default) or the k smallest'),
+  sorted: z.boolean().optional().describe('values in order (default); false leaves them as the selection left them, as PyTorch does'),
+});
+
+export type TopkOptions = z.input<typeof topkOptions>;
 
 /**
  * The k largest (or smallest) entries along dim and their int32 indices (torch.topk). Values keep
  * x's dtype; their gradient flows back to the positions they came from.
  */
 export function topk(x: Tensor, k: number, dim = -1, largest: boolean | TopkOptions = true, sorted = true): { values: Tensor; indices: Tensor } {
-  const options = typeof largest === 'object' ? largest : { largest, sorted };
+  const options = typeof largest === 'object' ? strictOptions(topkOptions, largest, 'topk') : { largest, sorted };
   const wantLargest = options.largest ?? true;
   const wantSorted = options.sorted ?? true;
   if (x.dtype === 'bool') throw new ArgumentError('topk: not defined for bool tensors (as in PyTorch); convert with .int() or .float()');
