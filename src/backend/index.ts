@@ -80,7 +80,7 @@ export function setBackend(backend: string | Backend): Backend {
     if ('error' in r) throw new BackendError(`the native backend cannot be loaded: ${r.error}`);
   }
   const found = registered.get(backend);
-  if (!found) throw new BackendError(`unknown backend '${backend}'; available: ${listBackends().join(', ')}`);
+  if (!found) throw new ConfigError('backend', `unknown backend '${backend}'`, listBackends());
   current = found;
   return current;
 }

@@ -4,8 +4,7 @@
  * become exit codes: 0 ok, 1 runtime failure, 2 usage or config error.
  */
 import { Command, CommanderError } from 'commander';
-import { AnnealError, ConfigError, InputError } from '../errors.js';
-import { ShapeError } from '../tensor/index.js';
+import { AnnealError, ConfigError, InputError, InternalError } from '../errors.js';
 import { version } from '../version.js';
 import { UsageError } from './usage.js';
 import { registerTrain } from './train.js';
@@ -43,6 +42,17 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * The exit code of an error (the classes and their families are described in src/errors.ts):
+ * - 2, a user error: what the person running anneal gave is wrong and they can fix it: a flag
+ *   (UsageError, commander's own), a config field or option (ConfigError, UnknownOptionError), input
+ *   data or files (InputError: SafetensorsError, OutputDirError, a bad tokenizer or TSV line);
+ * - 1, a failure: the run itself failed (DivergenceError, BackendError), or anneal called its own
+ *   library wrongly on input it did not check (ArgumentError, ShapeError, StateDictError,
+ *   OptimizerError, AutogradError, ReleasedTensorError, InternalError): a bug to fix in anneal, since
+ *   every user-given value is checked up front and fails as a ConfigError or InputError;
+ * - 1 too for errors anneal does not raise itself (a full disk, a bug), which errorReport flags.
+ */
 export function exitCodeFor(err: unknown): number {
   if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
   if (err instanceof UsageError || err instanceof ConfigError || err instanceof InputError) return 2;
@@ -51,12 +61,14 @@ export function exitCodeFor(err: unknown): number {
 
 /**
  * The one line an error becomes: its message (one line, indented if it lists several problems), or
- * with --debug / ANNEAL_DEBUG=1 its stack too. Errors anneal does not raise itself are bugs: say so.
+ * with --debug / ANNEAL_DEBUG=1 its stack too. Errors anneal does not raise itself, and broken
+ * invariants (InternalError), are bugs: say so.
  */
 export function errorReport(err: unknown, debug: boolean): string {
   if (!(err instanceof Error)) return `anneal: ${String(err)}\n`;
   if (debug) return `anneal: ${err.stack ?? err.message}\n`;
-  const hint = err instanceof AnnealError || err instanceof ShapeError ? '' : ` (an internal error: rerun with --debug for the stack trace, and please report it)`;
+  const internal = !(err instanceof AnnealError) || err instanceof InternalError;
+  const hint = internal ? ` (an internal error: rerun with --debug for the stack trace, and please report it)` : '';
   return `anneal: ${err.message}${hint}\n`;
 }
 

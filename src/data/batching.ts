@@ -1,12 +1,13 @@
 /** Padding variable-length id sequences into rectangular int32 batches. */
 import { Tensor } from '../tensor/index.js';
+import { ArgumentError } from '../errors.js';
 
 /** [B, maxLen] int32, each row left-aligned and filled with padId (torch's pad_sequence, batch first). */
 export function padSequences(seqs: readonly (readonly number[])[], padId: number, length?: number): Tensor {
   const L = length ?? Math.max(0, ...seqs.map((s) => s.length));
   const out = new Int32Array(seqs.length * L).fill(padId);
   seqs.forEach((s, i) => {
-    if (s.length > L) throw new RangeError(`padSequences: a sequence of length ${s.length} exceeds length ${L}`);
+    if (s.length > L) throw new ArgumentError(`padSequences: a sequence of length ${s.length} exceeds length ${L}`);
     out.set(s, i * L);
   });
   return new Tensor(out, [seqs.length, L]);

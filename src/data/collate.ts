@@ -6,6 +6,7 @@ import { Tensor } from '../tensor/index.js';
 import { padSequences } from './batching.js';
 import { paddedLength } from './loader.js';
 import type { LMWindowSet } from './text.js';
+import { ArgumentError } from '../errors.js';
 
 export interface Batch {
   /** Positions the loss is computed on (non-padding targets). */
@@ -30,7 +31,7 @@ export function collateLM(windows: LMWindowSet, indices: readonly number[]): LMB
   const input = new Int32Array(B * T), target = new Int32Array(B * T);
   indices.forEach((w, b) => {
     const start = windows.starts[w];
-    if (start === undefined) throw new RangeError(`collateLM: no window ${w} (there are ${windows.starts.length})`);
+    if (start === undefined) throw new ArgumentError(`collateLM: no window ${w} (there are ${windows.starts.length})`);
     input.set(windows.tokens.subarray(start, start + T), b * T);
     target.set(windows.tokens.subarray(start + 1, start + T + 1), b * T);
   });
@@ -72,7 +73,7 @@ export function collateSeq2Seq(pairs: readonly Seq2SeqPair[], indices: readonly 
   const m = options.padToMultiple ?? 1;
   const chosen = indices.map((i) => {
     const p = pairs[i];
-    if (!p) throw new RangeError(`collateSeq2Seq: no pair ${i} (there are ${pairs.length})`);
+    if (!p) throw new ArgumentError(`collateSeq2Seq: no pair ${i} (there are ${pairs.length})`);
     return p;
   });
   const B = chosen.length;

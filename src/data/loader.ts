@@ -28,6 +28,7 @@
  */
 import { ConfigError, InputError } from '../errors.js';
 import { Generator, randperm } from '../tensor/index.js';
+import { ArgumentError } from '../errors.js';
 
 /** An example's length, or its lengths per padded tensor (seq2seq: [src, tgt + 1]). */
 export type ExampleLength = number | readonly number[];
@@ -75,15 +76,15 @@ export function paddedLength(length: number, multiple: number): number {
 function components(lengths: readonly ExampleLength[]): Int32Array[] {
   const n = lengths.length;
   const c = n === 0 ? 1 : typeof lengths[0] === 'number' ? 1 : (lengths[0] as readonly number[]).length;
-  if (c < 1) throw new RangeError('BatchLoader: an example needs at least one length');
+  if (c < 1) throw new ArgumentError('BatchLoader: an example needs at least one length');
   const out = Array.from({ length: c }, () => new Int32Array(n));
   for (let i = 0; i < n; i++) {
     const l = lengths[i]!;
     const parts = typeof l === 'number' ? [l] : l;
-    if (parts.length !== c) throw new RangeError(`BatchLoader: example ${i} has ${parts.length} lengths, example 0 has ${c}`);
+    if (parts.length !== c) throw new ArgumentError(`BatchLoader: example ${i} has ${parts.length} lengths, example 0 has ${c}`);
     for (let k = 0; k < c; k++) {
       const v = parts[k]!;
-      if (!(Number.isInteger(v) && v >= 0)) throw new RangeError(`BatchLoader: example ${i} has length ${v}`);
+      if (!(Number.isInteger(v) && v >= 0)) throw new ArgumentError(`BatchLoader: example ${i} has length ${v}`);
       out[k]![i] = v;
     }
   }

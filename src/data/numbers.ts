@@ -10,7 +10,7 @@
  * them, leaving training without a single short input (the model then fails every one of them).
  */
 import { Generator } from '../tensor/index.js';
-import { InputError } from '../errors.js';
+import { ConfigError, InputError } from '../errors.js';
 import { seq2seqBatch, type Seq2SeqBatch } from './batching.js';
 import { Vocab } from './vocab.js';
 
@@ -48,7 +48,7 @@ export class NumbersToWords {
     this.minDigits = options.minDigits ?? 1;
     this.maxDigits = options.maxDigits ?? 6;
     if (!(Number.isInteger(this.minDigits) && Number.isInteger(this.maxDigits) && this.minDigits >= 1 && this.maxDigits >= this.minDigits)) {
-      throw new RangeError(`numbers: need integers 1 <= minDigits <= maxDigits, got ${this.minDigits}..${this.maxDigits}`);
+      throw new ConfigError('minDigits', `numbers: need integers 1 <= minDigits <= maxDigits, got ${this.minDigits}..${this.maxDigits}`);
     }
     const g = new Generator(options.seed ?? 0);
     const validSize = options.validSize ?? 1000;
@@ -58,7 +58,8 @@ export class NumbersToWords {
     let holdable = 0;
     for (let k = this.minDigits; k <= this.maxDigits; k++) holdable += Math.floor(this.countNumbers(k) / 2);
     if (validSize + testSize > holdable || validSize + testSize + (trainSize ?? 1) > available) {
-      throw new RangeError(
+      throw new ConfigError(
+        'validSize',
         `numbers: ${validSize} validation + ${testSize} test numbers (+ ${trainSize ?? 'fresh'} training) do not fit the ${available} numbers of ${this.minDigits}-${this.maxDigits} digits (held-out sets may take half of each length)`,
       );
     }

@@ -1,4 +1,5 @@
 /** A token <-> id table with the special tokens sequence models need. */
+import { ArgumentError, InputError } from '../errors.js';
 
 export const PAD = '<pad>';
 export const SOS = '<sos>';
@@ -12,7 +13,7 @@ export class Vocab {
   constructor(tokens: readonly string[], specials: readonly string[] = [PAD, SOS, EOS]) {
     this.tokens = [...specials, ...tokens];
     this.index = new Map(this.tokens.map((t, i) => [t, i]));
-    if (this.index.size !== this.tokens.length) throw new RangeError('Vocab: duplicate tokens');
+    if (this.index.size !== this.tokens.length) throw new ArgumentError('Vocab: duplicate tokens');
   }
 
   get size(): number {
@@ -37,7 +38,7 @@ export class Vocab {
 
   id(token: string): number {
     const i = this.index.get(token);
-    if (i === undefined) throw new RangeError(`unknown token '${token}'`);
+    if (i === undefined) throw new InputError(`unknown token '${token}'`);
     return i;
   }
 

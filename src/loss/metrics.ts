@@ -1,5 +1,6 @@
 /** Training metrics computed from logits and targets (no gradients). */
-import type { Tensor } from '../tensor/index.js';
+import { ShapeError, type Tensor } from '../tensor/index.js';
+import { ConfigError } from '../errors.js';
 
 /** exp of the mean per-token loss (natural log), the usual language-model perplexity. */
 export function perplexity(meanTokenLoss: number | Tensor): number {
@@ -57,12 +58,12 @@ export function calibrationError(logits: Tensor, target: Tensor, options: Calibr
   const numBins = options.numBins ?? 15;
   const ignoreIndex = options.ignoreIndex ?? -100;
   const norm = options.norm ?? 'l1';
-  if (!(Number.isInteger(numBins) && numBins >= 1)) throw new RangeError(`calibrationError: numBins must be a positive integer, got ${numBins}`);
-  if (norm !== 'l1' && norm !== 'l2' && norm !== 'max') throw new RangeError(`calibrationError: norm must be 'l1', 'l2' or 'max', got '${String(norm)}'`);
+  if (!(Number.isInteger(numBins) && numBins >= 1)) throw new ConfigError('numBins', `calibrationError: must be a positive integer, got ${numBins}`);
+  if (norm !== 'l1' && norm !== 'l2' && norm !== 'max') throw new ConfigError('norm', `calibrationError: unknown value '${String(norm)}'`, ['l1', 'l2', 'max']);
   const C = logits.shape[logits.ndim - 1]!;
   const z = logits.values() as Float32Array;
   const y = target.values() as Int32Array;
-  if (y.length * C !== z.length) throw new RangeError(`calibrationError: ${y.length} targets for ${z.length / C} rows of logits`);
+  if (y.length * C !== z.length) throw new ShapeError(`calibrationError: ${y.length} targets for ${z.length / C} rows of logits`);
   const count = new Array<number>(numBins).fill(0);
   const confidenceSum = new Array<number>(numBins).fill(0);
   const correctSum = new Array<number>(numBins).fill(0);

@@ -10,6 +10,7 @@ import * as init from './init.js';
 import { Linear } from './layers.js';
 import { Module, Parameter } from './module.js';
 import { moduleOptions, multiheadAttentionOptions, type MultiheadAttentionOptions } from './options.js';
+import { ArgumentError } from '../errors.js';
 
 /** A float [sz, sz] mask with -inf above the diagonal: position i sees positions <= i (Transformer.generate_square_subsequent_mask). */
 export function causalMask(size: number): Tensor {
@@ -153,7 +154,7 @@ export class MultiheadAttention extends Module {
   ) {
     super();
     options = moduleOptions(multiheadAttentionOptions, options, 'MultiheadAttention');
-    if (embedDim % numHeads !== 0) throw new RangeError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
+    if (embedDim % numHeads !== 0) throw new ArgumentError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
     this.headDim = embedDim / numHeads;
     this.dropoutP = options.dropout ?? 0;
     this.batchFirst = options.batchFirst ?? true;

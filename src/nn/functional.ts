@@ -2,4 +2,5 @@
 export {
   linear, relu, gelu, sigmoid, tanh, softmax, logSoftmax, dropout, layerNorm, embedding, crossEntropy,
 } from '../tensor/index.js';
+export { mseLoss } from '../loss/mse.js';
 export { scaledDotProductAttention } from './attention.js';

@@ -2,7 +2,7 @@
  * Parameter initialisers with torch.nn.init's names and semantics (fans, gains, modes), writing in
  * place and drawing from the seeded generator.
  */
-import { defaultGenerator, noGrad, type Generator, type Tensor } from '../tensor/index.js';
+import { defaultGenerator, noGrad, ShapeError, Tensor, type Generator } from '../tensor/index.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
@@ -19,7 +19,7 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
 
 /** fan_in = size(1) * receptive field, fan_out = size(0) * receptive field (torch's _calculate_fan_in_and_fan_out). */
 export function calculateFanInAndFanOut(t: Tensor): [number, number] {
-  if (t.ndim < 2) throw new RangeError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
+  if (t.ndim < 2) throw new ShapeError('Fan in and fan out can not be computed for tensor with fewer than 2 dimensions');
   let receptive = 1;
   for (let d = 2; d < t.ndim; d++) receptive *= t.shape[d]!;
   return [t.shape[1]! * receptive, t.shape[0]! * receptive];
@@ -29,9 +29,7 @@ function fill(t: Tensor, draw: () => number): Tensor {
   noGrad(() => {
     const values = new Float32Array(t.numel());
     for (let i = 0; i < values.length; i++) values[i] = draw();
-    const storage = t.storage as Float32Array;
-    if (t.isContiguous()) storage.set(values, t.offset);
-    else throw new RangeError('init: expected a contiguous tensor');
+    t.copy_(new Tensor(values, t.shape));
   });
   return t;
 }

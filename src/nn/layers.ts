@@ -3,6 +3,7 @@ import { dropout, embedding, layerNorm, linear, Tensor, type Generator } from '.
 import * as init from './init.js';
 import { Module, Parameter } from './module.js';
 import { embeddingOptions, layerNormOptions, linearOptions, moduleOptions, type EmbeddingOptions, type LayerNormOptions, type LinearOptions } from './options.js';
+import { ArgumentError, ConfigError } from '../errors.js';
 
 /** y = x W^T + b (torch.nn.Linear), with PyTorch's default init U(-1/sqrt(in), 1/sqrt(in)) for both. */
 export class Linear extends Module {
@@ -49,7 +50,7 @@ export class Embedding extends Module {
     options = moduleOptions(embeddingOptions, options, 'Embedding');
     let pad = options.paddingIdx ?? null;
     if (pad !== null) {
-      if (pad < -numEmbeddings || pad >= numEmbeddings) throw new RangeError(`Embedding: paddingIdx ${pad} must be within num_embeddings ${numEmbeddings}`);
+      if (pad < -numEmbeddings || pad >= numEmbeddings) throw new ConfigError('paddingIdx', `Embedding: ${pad} must be within num_embeddings ${numEmbeddings}`);
       if (pad < 0) pad += numEmbeddings;
     }
     this.paddingIdx = pad;
@@ -115,7 +116,7 @@ export class Dropout extends Module {
     readonly generator?: Generator,
   ) {
     super();
-    if (!(p >= 0 && p <= 1)) throw new RangeError(`Dropout: probability must be in [0, 1], got ${p}`);
+    if (!(p >= 0 && p <= 1)) throw new ArgumentError(`Dropout: probability must be in [0, 1], got ${p}`);
   }
 
   forward(x: Tensor): Tensor {

@@ -5,7 +5,7 @@
  */
 import type { Storage } from '../backend/index.js';
 import { loadStateDictOptions, moduleOptions } from './options.js';
-import { AnnealError } from '../errors.js';
+import { ArgumentError } from '../errors.js';
 import { Generator, keep, noGrad, Tensor } from '../tensor/index.js';
 import { renameToPyTorch, resolveStateDictNames, toPyTorchName, type Naming } from './pytorchNames.js';
 
@@ -21,7 +21,8 @@ export class Parameter extends Tensor {
   }
 }
 
-export class StateDictError extends AnnealError {
+/** A state dict that does not fit the module: missing, unexpected or mis-shaped tensors. */
+export class StateDictError extends ArgumentError {
   override name = 'StateDictError';
   constructor(
     message: string,
@@ -94,7 +95,10 @@ export abstract class Module {
       for (const [name, p] of mod.ownParameters()) {
         if (seen.has(p)) continue;
         seen.add(p);
-        out.push([modName ? `${modName}.${name}` : name, p]);
+        const full = modName ? `${modName}.${name}` : name;
+        // errors name a parameter by the longest path it was listed under: the whole model's, once it lists them
+        if (p.name === null || p.name.length < full.length) p.name = full;
+        out.push([full, p]);
       }
     }
     return out;
@@ -278,7 +282,7 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   at(i: number): M {
     const m = this.items.at(i);
-    if (!m) throw new RangeError(`ModuleList index ${i} is out of range for ${this.items.length} modules`);
+    if (!m) throw new ArgumentError(`ModuleList index ${i} is out of range for ${this.items.length} modules`);
     return m;
   }
 

@@ -10,6 +10,7 @@ import * as init from './init.js';
 import { Dropout, LayerNorm, Linear } from './layers.js';
 import { Module, ModuleList } from './module.js';
 import { moduleOptions, transformerLayerOptions, transformerOptions, type TransformerLayerOptions, type TransformerOptions } from './options.js';
+import { ConfigError } from '../errors.js';
 
 export type Activation = 'relu' | 'gelu' | 'gelu_tanh';
 
@@ -24,7 +25,7 @@ function activate(x: Tensor, activation: Activation): Tensor {
 }
 
 function checkActivation(a: string): Activation {
-  if (a !== 'relu' && a !== 'gelu' && a !== 'gelu_tanh') throw new RangeError(`activation must be one of relu, gelu, gelu_tanh; got '${a}'`);
+  if (a !== 'relu' && a !== 'gelu' && a !== 'gelu_tanh') throw new ConfigError('activation', `unknown value '${a}'`, ['relu', 'gelu', 'gelu_tanh']);
   return a;
 }
 

@@ -7,9 +7,12 @@
  * unless a fixed lr is given. State and arithmetic are float32 as in HF, rounded op by op (fused
  * where PyTorch's kernels fuse, see float32.ts).
  */
+import { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { fieldPath } from '../options.js';
 import { Tensor } from '../tensor/index.js';
 import { f32 as f, fma32 } from './float32.js';
-import { Optimizer, OptimizerError, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkOptimizerOptions, Optimizer, type OptimizerSpec, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdafactorOptions {
   /** External learning rate; must be null (the default) with relativeStep. */
@@ -148,23 +151,38 @@ export function adafactorUpdate(a: AdafactorUpdateArgs): number {
   return paramRms;
 }
 
+/** Adafactor's option object: Hugging Face's names in camelCase, with its defaults. */
+export const adafactorOptions = z.strictObject({
+  lr: z.number().positive().nullable().optional().describe('external learning rate; null (the default) with relativeStep, required without it'),
+  eps: z.tuple([z.number().min(0), z.number().min(0)]).readonly().optional().describe('[eps1 added to g^2, eps2 the least parameter scale] (default [1e-30, 1e-3])'),
+  clipThreshold: z.number().positive().optional().describe('the RMS an update may reach before it is scaled down (default 1)'),
+  decayRate: z.number().optional().describe('beta2 at step t is 1 - t^decayRate (default -0.8)'),
+  beta1: z.number().min(0).lt(1).nullable().optional().describe('first-moment coefficient; null keeps no first moment (default null)'),
+  weightDecay: z.number().min(0).optional().describe('decay by weightDecay times the step size, after the update is formed (default 0)'),
+  scaleParameter: z.boolean().optional().describe("multiply the step size by max(eps2, RMS(param)) (default true)"),
+  relativeStep: z.boolean().optional().describe('step size min(1e-2, 1/sqrt(t)) instead of lr (default true)'),
+  warmupInit: z.boolean().optional().describe('with relativeStep: min(1e-6 * t, 1/sqrt(t)), a linear warmup (default false)'),
+});
+
+const spec: OptimizerSpec = {
+  name: 'Adafactor', schema: adafactorOptions,
+  aliases: { clip_threshold: 'clipThreshold', decay_rate: 'decayRate', scale_parameter: 'scaleParameter', relative_step: 'relativeStep', warmup_init: 'warmupInit' },
+};
+
 /** Adafactor with Hugging Face's options and defaults (transformers.optimization.Adafactor). */
 export class Adafactor extends Optimizer<AdafactorOptions> {
   constructor(params: ParamsInput<AdafactorOptions>, options: Partial<AdafactorOptions> = {}) {
     super(params, {
       lr: null, eps: [1e-30, 1e-3], clipThreshold: 1, decayRate: -0.8, beta1: null, weightDecay: 0,
-      scaleParameter: true, relativeStep: true, warmupInit: false, ...options,
-    });
+      scaleParameter: true, relativeStep: true, warmupInit: false, ...checkOptimizerOptions(spec, options),
+    }, spec);
   }
 
-  protected override validateGroup(group: ParamGroup<AdafactorOptions>): void {
-    super.validateGroup(group);
-    if (group.lr !== null && group.relativeStep) throw new OptimizerError('Cannot combine manual lr and relativeStep: true');
-    if (group.lr === null && !group.relativeStep) throw new OptimizerError('lr is required when relativeStep is false');
-    if (group.warmupInit && !group.relativeStep) throw new OptimizerError('warmupInit: true requires relativeStep: true');
-    if (!(group.clipThreshold > 0)) throw new OptimizerError(`Invalid clipThreshold value: ${group.clipThreshold}`);
-    if (group.beta1 !== null && !(group.beta1 >= 0 && group.beta1 < 1)) throw new OptimizerError(`Invalid beta1 value: ${group.beta1}`);
-    if (!(group.weightDecay >= 0)) throw new OptimizerError(`Invalid weightDecay value: ${group.weightDecay}`);
+  protected override validateGroup(group: ParamGroup<AdafactorOptions>, path: string): void {
+    super.validateGroup(group, path);
+    if (group.lr !== null && group.relativeStep) throw new ConfigError(fieldPath(path, 'lr'), 'cannot combine a manual lr with relativeStep: true (pass relativeStep: false, or leave lr out)');
+    if (group.lr === null && !group.relativeStep) throw new ConfigError(fieldPath(path, 'lr'), 'is required when relativeStep is false');
+    if (group.warmupInit && !group.relativeStep) throw new ConfigError(fieldPath(path, 'warmupInit'), 'true requires relativeStep: true');
   }
 
   protected override updateGroup(group: ParamGroup<AdafactorOptions>): void {

@@ -5,10 +5,11 @@
  * backend/js/float32.ts), so trajectories agree to the bit; the update itself is the backend's
  * multi-tensor kernel (backend/js/optim.ts is the reference), one call per parameter group.
  */
+import { z } from 'zod';
 import { getBackend } from '../backend/index.js';
 import { keep, Tensor } from '../tensor/index.js';
 import { floatData } from '../tensor/tensor.js';
-import { Optimizer, OptimizerError, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkOptimizerOptions, Optimizer, type OptimizerSpec, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface AdamOptions {
   lr: number;
@@ -45,21 +46,24 @@ export function adamUpdate(a: AdamUpdateArgs): void {
   });
 }
 
-function validateAdam(group: ParamGroup<AdamOptions>): void {
-  const [b1, b2] = group.betas;
-  if (!(group.eps >= 0)) throw new OptimizerError(`Invalid epsilon value: ${group.eps}`);
-  if (!(b1 >= 0 && b1 < 1)) throw new OptimizerError(`Invalid beta parameter at index 0: ${b1}`);
-  if (!(b2 >= 0 && b2 < 1)) throw new OptimizerError(`Invalid beta parameter at index 1: ${b2}`);
-  if (!(group.weightDecay >= 0)) throw new OptimizerError(`Invalid weightDecay value: ${group.weightDecay}`);
-}
+const beta = () => z.number().min(0).lt(1);
+
+/** The option object of Adam and AdamW, PyTorch's names in camelCase. */
+export const adamOptions = z.strictObject({
+  lr: z.number().min(0).optional().describe('learning rate (default 1e-3)'),
+  betas: z.tuple([beta(), beta()]).readonly().optional().describe('coefficients of the running averages of the gradient and of its square, each in [0, 1) (default [0.9, 0.999])'),
+  eps: z.number().min(0).optional().describe('added to the denominator for numerical stability (default 1e-8)'),
+  weightDecay: z.number().min(0).optional().describe("Adam: L2 penalty added to the gradient (default 0); AdamW: decoupled decay, param *= 1 - lr * weightDecay (default 1e-2)"),
+  amsgrad: z.boolean().optional().describe('use the running maximum of the second moment (Reddi et al. 2018; default false)'),
+  maximize: z.boolean().optional().describe('maximise the objective instead of minimising it (default false)'),
+});
+
+const aliases = { beta1: 'betas', beta2: 'betas', beta_1: 'betas', beta_2: 'betas', amsGrad: 'amsgrad' };
+const adamSpec: OptimizerSpec = { name: 'Adam', schema: adamOptions, aliases };
+const adamWSpec: OptimizerSpec = { name: 'AdamW', schema: adamOptions, aliases };
 
 abstract class AdamFamily extends Optimizer<AdamOptions> {
   protected abstract readonly decoupled: boolean;
-
-  protected override validateGroup(group: ParamGroup<AdamOptions>): void {
-    super.validateGroup(group);
-    validateAdam(group);
-  }
 
   /** One multi-tensor backend call for every parameter of the group that has a gradient. */
   protected override updateGroup(group: ParamGroup<AdamOptions>): void {
@@ -97,7 +101,7 @@ export class Adam extends AdamFamily {
   protected readonly decoupled = false;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...options });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false, ...checkOptimizerOptions(adamSpec, options) }, adamSpec);
   }
 }
 
@@ -106,6 +110,6 @@ export class AdamW extends AdamFamily {
   protected readonly decoupled = true;
 
   constructor(params: ParamsInput<AdamOptions>, options: Partial<AdamOptions> = {}) {
-    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...options });
+    super(params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 1e-2, amsgrad: false, maximize: false, ...checkOptimizerOptions(adamWSpec, options) }, adamWSpec);
   }
 }

@@ -3,6 +3,8 @@
  * per-parameter state, zeroGrad, and a state dict that stores parameters by position so it can be
  * loaded into a freshly built optimizer over a freshly built model.
  */
+import { ArgumentError, ConfigError } from '../errors.js';
+import { fieldPath, strictOptions, type OptionsSchema } from '../options.js';
 import { keep, Tensor } from '../tensor/index.js';
 
 /** Options every optimizer has; a scheduler writes `lr` on each group. */
@@ -31,8 +33,39 @@ export interface OptimizerStateDict<O = Record<string, unknown>> {
   paramGroups: (Omit<ParamGroup<O>, 'params'> & { params: number[] })[];
 }
 
-export class OptimizerError extends Error {
+/** A parameter list or state dict the optimizer cannot take (bad option values are ConfigErrors). */
+export class OptimizerError extends ArgumentError {
   override name = 'OptimizerError';
+}
+
+/**
+ * What an optimizer declares about its options: its name for errors, the zod schema of its option
+ * object (a description on every field), and wrong names worth a suggestion (`learningRate` -> `lr`).
+ * The same schema checks the constructor's options and every parameter group's overrides.
+ */
+export interface OptimizerSpec {
+  name: string;
+  schema: OptionsSchema;
+  aliases?: Readonly<Record<string, string>>;
+}
+
+/** Names PyTorch and other libraries use for the options every optimizer shares. */
+export const commonAliases: Readonly<Record<string, string>> = {
+  learningRate: 'lr',
+  learning_rate: 'lr',
+  epsilon: 'eps',
+  decay: 'weightDecay',
+  l2: 'weightDecay',
+};
+
+/**
+ * The constructor's options, checked against the optimizer's schema (unknown names are an
+ * UnknownOptionError with a suggestion; bad values a ConfigError naming the field), with undefined
+ * entries dropped so they leave the defaults in place.
+ */
+export function checkOptimizerOptions<T extends object>(spec: OptimizerSpec, options: T | undefined): T {
+  strictOptions(spec.schema, options, spec.name, { aliases: { ...commonAliases, ...spec.aliases } });
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, v]) => v !== undefined)) as T;
 }
 
 function isGroupList<O>(params: ParamsInput<O>): params is readonly ParamGroupInput<O>[] {
@@ -44,7 +77,12 @@ export abstract class Optimizer<O extends LrOption = BaseOptions> {
   readonly paramGroups: ParamGroup<O>[] = [];
   readonly state = new Map<Tensor, ParamState>();
 
-  constructor(params: ParamsInput<O>, defaults: O) {
+  /**
+   * `spec` declares the option object's schema: the constructor's options (checked by the subclass
+   * with checkOptimizerOptions before they become `defaults`) and every group's overrides are
+   * checked against it. Without one (a subclass of its own) groups are taken as they are.
+   */
+  constructor(params: ParamsInput<O>, defaults: O, private readonly spec?: OptimizerSpec) {
     this.defaults = Object.freeze({ ...defaults });
     const groups = isGroupList(params) ? params : [{ params } as ParamGroupInput<O>];
     if (groups.length === 0) throw new OptimizerError('optimizer got an empty parameter list');
@@ -53,7 +91,14 @@ export abstract class Optimizer<O extends LrOption = BaseOptions> {
 
   /** Adds a group; options it leaves out come from the optimizer's defaults. */
   addParamGroup(group: ParamGroupInput<O>): void {
-    const params = [...group.params];
+    const path = `paramGroups[${this.paramGroups.length}]`;
+    if (group === null || typeof group !== 'object' || !('params' in group)) {
+      throw new OptimizerError(`${path}: a parameter group is an object { params, ...options }`);
+    }
+    const { params: groupParams, ...overrides } = group as { params: Iterable<Tensor> } & Record<string, unknown>;
+    if (this.spec) strictOptions(this.spec.schema, overrides, this.spec.name, { path, aliases: { ...commonAliases, ...this.spec.aliases } });
+    for (const [k, v] of Object.entries(overrides)) if (v === undefined) delete overrides[k];
+    const params = [...groupParams];
     for (const p of params) {
       if (!(p instanceof Tensor)) throw new OptimizerError('optimizer can only optimize Tensors');
       if (!p.isLeaf) throw new OptimizerError("can't optimize a non-leaf Tensor");
@@ -64,14 +109,18 @@ export abstract class Optimizer<O extends LrOption = BaseOptions> {
       if (seen.has(p)) throw new OptimizerError('some parameters appear in more than one parameter group');
       seen.add(p);
     }
-    const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
-    this.validateGroup(full);
+    const full = { ...this.defaults, ...overrides, params } as ParamGroup<O>;
+    // a rule that ties options together names the group when the group set one of them
+    this.validateGroup(full, Object.keys(overrides).length > 0 ? path : '');
     this.paramGroups.push(full);
   }
 
-  /** Checks a group's options; subclasses throw OptimizerError naming the bad option. */
-  protected validateGroup(group: ParamGroup<O>): void {
-    if (group.lr !== null && !(group.lr >= 0)) throw new OptimizerError(`Invalid learning rate: ${group.lr}`);
+  /**
+   * Checks the rules that tie a group's options together (the schema checked each alone); throws a
+   * ConfigError naming the field under `path` (`paramGroups[1]`, or '' for the constructor's options).
+   */
+  protected validateGroup(group: ParamGroup<O>, path: string): void {
+    if (group.lr !== null && !(group.lr >= 0)) throw new ConfigError(fieldPath(path, 'lr'), `must be >= 0, got ${group.lr}`);
   }
 
   /** Clears gradients; by default sets them to null like PyTorch 2 (set_to_none=True). */

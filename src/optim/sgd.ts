@@ -5,10 +5,13 @@
  * operation of PyTorch is rounded to float32 in the same order (fused where PyTorch fuses, see
  * float32.ts).
  */
+import { z } from 'zod';
 import { getBackend } from '../backend/index.js';
+import { ConfigError } from '../errors.js';
+import { fieldPath } from '../options.js';
 import { keep, Tensor } from '../tensor/index.js';
 import { floatData } from '../tensor/tensor.js';
-import { Optimizer, OptimizerError, type ParamGroup, type ParamsInput } from './optimizer.js';
+import { checkOptimizerOptions, Optimizer, type OptimizerSpec, type ParamGroup, type ParamsInput } from './optimizer.js';
 
 export interface SGDOptions {
   lr: number;
@@ -36,21 +39,31 @@ export function sgdUpdate(a: SGDUpdateArgs): void {
   });
 }
 
+/** SGD's option object, PyTorch's names in camelCase; every field optional but lr (in the options or each group). */
+export const sgdOptions = z.strictObject({
+  lr: z.number().min(0).optional().describe('learning rate; no default, as in PyTorch: give it here or in every parameter group'),
+  momentum: z.number().min(0).optional().describe('momentum factor mu of the velocity v = mu * v + (1 - dampening) * g (default 0)'),
+  dampening: z.number().optional().describe('dampening of the gradient added to the velocity (default 0)'),
+  weightDecay: z.number().min(0).optional().describe('L2 penalty: weightDecay * param added to the gradient (default 0)'),
+  nesterov: z.boolean().optional().describe("Nesterov's momentum (Sutskever et al. 2013); needs momentum > 0 and dampening 0 (default false)"),
+  maximize: z.boolean().optional().describe('maximise the objective instead of minimising it (default false)'),
+});
+
+const spec: OptimizerSpec = { name: 'SGD', schema: sgdOptions };
+
 /** SGD with optional (Nesterov) momentum, dampening, L2 weight decay and maximize (torch.optim.SGD). */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsInput<SGDOptions>, options: Partial<SGDOptions> = {}) {
     // lr has no default, as in PyTorch: the constructor or every group must give one
-    super(params, { lr: NaN, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+    super(params, { lr: NaN, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...checkOptimizerOptions(spec, options) }, spec);
   }
 
-  protected override validateGroup(group: ParamGroup<SGDOptions>): void {
-    if (Number.isNaN(group.lr)) throw new OptimizerError("parameter group didn't specify a value of required optimization parameter lr");
-    super.validateGroup(group);
-    if (!(group.momentum >= 0)) throw new OptimizerError(`Invalid momentum value: ${group.momentum}`);
-    if (!(group.weightDecay >= 0)) throw new OptimizerError(`Invalid weightDecay value: ${group.weightDecay}`);
+  protected override validateGroup(group: ParamGroup<SGDOptions>, path: string): void {
+    if (Number.isNaN(group.lr)) throw new ConfigError(fieldPath(path, 'lr'), "is required: SGD has no default learning rate (give lr in the options or in every parameter group)");
+    super.validateGroup(group, path);
     // Nesterov's look-ahead needs a velocity, and PyTorch's form of it assumes undamped momentum
     if (group.nesterov && (group.momentum <= 0 || group.dampening !== 0)) {
-      throw new OptimizerError('Nesterov momentum requires a momentum and zero dampening');
+      throw new ConfigError(fieldPath(path, 'nesterov'), `Nesterov momentum requires a momentum and zero dampening (momentum ${group.momentum}, dampening ${group.dampening})`);
     }
   }
 

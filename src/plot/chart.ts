@@ -5,6 +5,7 @@
  * spec, rendered by lineChart.ts's renderSvg; every line series is one SVG path, so a test can count
  * the curves.
  */
+import { ArgumentError } from '../errors.js';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderSvg, type Series } from './lineChart.js';
 
@@ -81,13 +82,13 @@ interface Row {
 
 /** The Vega-Lite spec of a chart (exposed so tests and callers can inspect or adjust it). */
 export function chartSpec(options: ChartOptions): TopLevelSpec {
-  if (options.series.length === 0) throw new RangeError('a chart needs at least one series');
+  if (options.series.length === 0) throw new ArgumentError('a chart needs at least one series');
   const names = options.series.map((s) => s.name);
-  if (new Set(names).size !== names.length) throw new RangeError(`series names must differ: ${names.join(', ')}`);
+  if (new Set(names).size !== names.length) throw new ArgumentError(`series names must differ: ${names.join(', ')}`);
   const logY = options.logY === true || ((options.logY ?? 'auto') === 'auto' && spansDecades(options.yDomain ?? options.series.flatMap((s) => s.y)));
   const rows: Row[] = [];
   for (const s of options.series) {
-    if (s.x.length !== s.y.length) throw new RangeError(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values`);
+    if (s.x.length !== s.y.length) throw new ArgumentError(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values`);
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!;
       const y = s.y[i]!;

@@ -2,6 +2,7 @@
  * Line charts as SVG: a Vega-Lite spec compiled by vega-lite and rendered headless by vega (no canvas,
  * no browser). One panel with a line per series, or small multiples with a panel per series.
  */
+import { ArgumentError } from '../errors.js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
@@ -37,7 +38,7 @@ interface Row {
 function rows(options: LineChartOptions): Row[] {
   const out: Row[] = [];
   for (const s of options.series) {
-    if (s.x.length !== s.y.length) throw new RangeError(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values`);
+    if (s.x.length !== s.y.length) throw new ArgumentError(`series "${s.name}" has ${s.x.length} x values and ${s.y.length} y values`);
     for (let i = 0; i < s.x.length; i++) {
       const x = s.x[i]!;
       const y = s.y[i]!;
@@ -51,7 +52,7 @@ function rows(options: LineChartOptions): Row[] {
 
 /** The Vega-Lite spec of a line chart (exposed so callers can adjust it before rendering). */
 export function lineChartSpec(options: LineChartOptions): TopLevelSpec {
-  if (options.series.length === 0) throw new RangeError('a line chart needs at least one series');
+  if (options.series.length === 0) throw new ArgumentError('a line chart needs at least one series');
   const names = options.series.map((s) => s.name);
   const width = options.width ?? (options.columns ? 220 : 560);
   const height = options.height ?? (options.columns ? 140 : 320);

@@ -3,6 +3,7 @@
  * correction, as fastai's SmoothLoss and TensorBoard's smoothing slider compute it. Without the
  * correction the average starts near 0, since it begins from an empty history.
  */
+import { ArgumentError } from '../errors.js';
 
 /**
  * avg_t = beta * avg_{t-1} + (1 - beta) * x_t, divided by (1 - beta^t) (t from 1). Non-finite
@@ -10,7 +11,7 @@
  * average, so a diverged step shows as a gap rather than a curve lost from there on.
  */
 export function smoothEma(values: readonly number[], beta: number): number[] {
-  if (!(beta >= 0 && beta < 1)) throw new RangeError(`smoothing beta must be in [0, 1), got ${beta}`);
+  if (!(beta >= 0 && beta < 1)) throw new ArgumentError(`smoothing beta must be in [0, 1), got ${beta}`);
   let avg = 0;
   let weight = 0;
   return values.map((v) => {

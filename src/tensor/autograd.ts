@@ -3,16 +3,30 @@
  * GradNode: its inputs and a closure mapping the output's gradient to the inputs' gradients.
  * `backward` sorts the recorded graph once and walks it in reverse; each node's closure (and with it
  * the tensors it saved) is released after use unless the graph is retained.
+ *
+ * As in PyTorch, a node's edges are fixed when it is recorded: each points at the node that produced
+ * the input (or at the input itself when it is a leaf), not at the tensor object. An in-place op
+ * (ops/inplace.ts) gives a tensor a new node whose edge leads to its old one; nodes recorded before
+ * keep pointing at the old history. A node also lists the tensors its backward reads with their
+ * storages' versions (version.ts); backward() refuses a node whose saved tensor changed since.
  */
 import { getBackend, type Storage } from '../backend/index.js';
 import type { Tensor } from './tensor.js';
 import { formatShape, sameShape } from './shape.js';
 import { abandonScope, closeScope, isPermanent, openScope, type Scope } from './scope.js';
+import { graphVersionOf, graphVersionsInUse, versionOf, versionsInUse } from './version.js';
+import { AnnealError, InternalError } from '../errors.js';
 
 export interface GradNode {
   readonly name: string;
   /** Emptied when the graph is released, so a finished graph keeps no activations alive. */
   inputs: readonly Tensor[];
+  /**
+   * Where each input's gradient goes, fixed when the op ran: the node that produced the input, the
+   * input itself when it is a leaf, or null when it did not require grad. An in-place op later gives
+   * a tensor a new node; these edges keep pointing at the old one, as PyTorch's do.
+   */
+  edges: readonly (GradNode | Tensor | null)[];
   /** Gradients for each input (null where an input gets none); null once the graph is released. */
   backward: ((grad: Tensor) => readonly (Tensor | null)[]) | null;
   /**
@@ -21,6 +35,27 @@ export interface GradNode {
    * building a zero tensor the size of the input for each slice and summing them.
    */
   backwardInto?: ((grad: Tensor, acc: Tensor) => void) | null;
+  /** The tensors backward reads (saved for backward), checked against in-place changes. */
+  saved: readonly Tensor[];
+  /** Their storages' versions when the op ran; null when every version was 0. */
+  savedVersions: readonly number[] | null;
+  /** A view op: the output shares its single input's storage (reshape of contiguous data, slice, ...). */
+  readonly isView: boolean;
+  /** The non-leaf tensor whose .grad receives this node's gradient (retainGrad()), or null. */
+  retainer: Tensor | null;
+}
+
+/** What an op tells recordOp beyond its inputs and backward. */
+export interface RecordOptions {
+  /**
+   * The tensors backward reads, whose in-place change before backward is an error (PyTorch's saved
+   * tensors). Default: every input and the output, the safe choice; ops list exactly what they read.
+   */
+  saves?: readonly Tensor[];
+  /** See GradNode.backwardInto. */
+  backwardInto?: (grad: Tensor, acc: Tensor) => void;
+  /** The output is a view of the single input. */
+  view?: boolean;
 }
 
 let gradEnabled = true;
@@ -56,43 +91,97 @@ export function setGradEnabled(enabled: boolean): void {
   gradEnabled = enabled;
 }
 
+/** A tensor as error messages name it: dtype, shape and, for a module parameter, its dotted name. */
+export function describeTensor(t: Tensor): string {
+  return `${t.dtype} tensor of shape [${t.shape.join(', ')}]${t.name ? ` (${t.name})` : ''}`;
+}
+
+/** Raised when autograd is used in a way it cannot follow: backward twice, an in-place change of what backward needs. */
+export class AutogradError extends AnnealError {
+  override name = 'AutogradError';
+}
+
+/** Throws when another view of t's storage was changed in place under recording after t was made (version.ts). */
+export function checkNotStale(t: Tensor, op: string): void {
+  const s = t.rawStorage;
+  if (s === null || t.graphVersion === graphVersionOf(s)) return;
+  throw new AutogradError(
+    `${op}: the ${describeTensor(t)} shares its storage with a tensor that was changed in place while autograd recorded it ` +
+      '(a view of it, its base, or a detach()ed alias), so its history no longer describes its values. ' +
+      'anneal cannot route gradients through such a change (PyTorch rewrites the history of every view); ' +
+      'clone() the tensor you change in place, or build the result out of place (cat, where, maskedFill)',
+  );
+}
+
+const edgeOf = (t: Tensor): GradNode | Tensor | null => (t.requiresGrad ? (t.gradFn ?? t) : null);
+
 /**
  * Records `out` as computed from `inputs` when any of them requires grad. `backward` receives the
  * gradient of `out` and returns one gradient per input, each shaped like that input.
  */
 export function recordOp(
   out: Tensor, name: string, inputs: readonly Tensor[], backward: (grad: Tensor) => readonly (Tensor | null)[],
-  backwardInto?: (grad: Tensor, acc: Tensor) => void,
+  options: RecordOptions = {},
 ): Tensor {
   if (!gradEnabled) return out;
+  if (graphVersionsInUse()) for (const t of inputs) checkNotStale(t, name);
   let needed = false;
   for (const t of inputs) if (t.requiresGrad) { needed = true; break; }
   if (!needed) return out;
+  const saved = options.saves ?? [...inputs, out];
+  let savedVersions: number[] | null = null;
+  if (versionsInUse() && saved.length > 0) {
+    savedVersions = saved.map((t) => {
+      const s = t.rawStorage;
+      return s === null ? 0 : versionOf(s);
+    });
+  }
+  const node: GradNode = {
+    name, inputs, edges: inputs.map(edgeOf), backward, backwardInto: options.backwardInto ?? null,
+    saved, savedVersions, isView: options.view ?? false, retainer: null,
+  };
   out.requiresGrad = true;
-  out.gradFn = { name, inputs, backward, backwardInto: backwardInto ?? null };
+  out.gradFn = node;
   return out;
 }
 
-export class AutogradError extends Error {
-  override name = 'AutogradError';
+/** PyTorch's check at backward time: a tensor the node saved must still be at the version it had then. */
+function checkSaved(node: GradNode): void {
+  for (let i = 0; i < node.saved.length; i++) {
+    const t = node.saved[i]!;
+    const s = t.rawStorage;
+    if (s === null) continue;
+    const expected = node.savedVersions?.[i] ?? 0;
+    const now = versionOf(s);
+    if (now !== expected) {
+      throw new AutogradError(
+        `one of the variables needed for gradient computation has been modified by an inplace operation: the ${describeTensor(t)} ` +
+          `that ${node.name} saved for backward is at version ${now}; expected version ${expected} instead. ` +
+          'Change it out of place (x = x.add(1) rather than x.add_(1)), or clone() it before the in-place op',
+      );
+    }
+  }
 }
 
-/** Topological order (inputs before outputs) of every tensor requiring grad that `root` depends on. */
-function topologicalOrder(root: Tensor): Tensor[] {
-  const order: Tensor[] = [];
-  const visited = new Set<Tensor>([root]);
-  const stack: { t: Tensor; next: number }[] = [{ t: root, next: 0 }];
+type Vertex = GradNode | Tensor;
+const isNode = (v: Vertex): v is GradNode => (v as GradNode).edges !== undefined;
+
+/** Topological order (inputs before outputs) of every node and leaf that `root` depends on. */
+function topologicalOrder(root: Vertex): Vertex[] {
+  const order: Vertex[] = [];
+  const visited = new Set<Vertex>([root]);
+  const stack: { v: Vertex; next: number }[] = [{ v: root, next: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
-    const inputs = top.t.gradFn?.inputs;
-    if (inputs && top.next < inputs.length) {
-      const input = inputs[top.next++]!;
-      if (input.requiresGrad && !visited.has(input)) {
-        visited.add(input);
-        stack.push({ t: input, next: 0 });
+    const edges = isNode(top.v) ? top.v.edges : null;
+    if (edges && top.next < edges.length) {
+      const e = edges[top.next++]!;
+      if (e !== null && !visited.has(e)) {
+        visited.add(e);
+        stack.push({ v: e, next: 0 });
       }
     } else {
-      order.push(top.t);
+      order.push(top.v);
       stack.pop();
     }
   }
@@ -151,8 +240,10 @@ function accumulatorFor(like: Tensor, existing: Tensor | undefined, buffers: Gra
 
 /** Accumulates `grad` into the gradients of every leaf that `root` depends on. */
 export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): void {
-  const order = topologicalOrder(root);
-  const pending = new Map<Tensor, Tensor>([[root, grad]]);
+  if (graphVersionsInUse()) checkNotStale(root, 'backward');
+  const start: Vertex = root.gradFn ?? root;
+  const order = topologicalOrder(start);
+  const pending = new Map<Vertex, Tensor>([[start, grad]]);
   const prev = gradEnabled;
   gradEnabled = false;
   const scope = openScope(true);
@@ -160,46 +251,50 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
   buffers.ref(grad);
   try {
     for (let i = order.length - 1; i >= 0; i--) {
-      const t = order[i]!;
-      const g = pending.get(t);
+      const v = order[i]!;
+      const g = pending.get(v);
       if (!g) continue;
-      pending.delete(t);
-      const node = t.gradFn;
-      if (!node || t.retainsGrad) t.accumulateGrad(g, !node && buffers.soleOwner(g.storage));
-      if (!node) {
+      pending.delete(v);
+      if (!isNode(v)) {
+        v.accumulateGrad(g, buffers.soleOwner(g.storage));
         buffers.unref(g);
         buffers.releaseUnreferenced();
         continue;
       }
+      const node = v;
+      if (node.retainer) node.retainer.accumulateGrad(g, false);
       if (!node.backward) {
         throw new AutogradError(
           'Trying to backward through the graph a second time: its saved tensors were freed after the first backward. ' +
             'Pass { retainGraph: true } to the first backward() if you need to call it twice.',
         );
       }
+      checkSaved(node);
       const inputs = node.inputs;
-      if (node.backwardInto && inputs.length === 1 && inputs[0]!.requiresGrad) {
-        const input = inputs[0]!;
-        const existing = pending.get(input);
-        const acc = accumulatorFor(input, existing, buffers);
+      const edges = node.edges;
+      if (node.backwardInto && inputs.length === 1 && edges[0] !== null) {
+        const target = edges[0]!;
+        const existing = pending.get(target);
+        const acc = accumulatorFor(inputs[0]!, existing, buffers);
         node.backwardInto(g, acc);
         if (acc !== existing) {
           if (existing) buffers.unref(existing);
-          pending.set(input, acc);
+          pending.set(target, acc);
           buffers.ref(acc);
         }
       } else {
         const inputGrads = node.backward(g);
         for (let k = 0; k < inputs.length; k++) {
-          const input = inputs[k]!;
+          const target = edges[k];
           const ig = inputGrads[k];
-          if (!input.requiresGrad || !ig) continue;
+          if (!target || !ig) continue;
+          const input = inputs[k]!;
           if (!sameShape(ig.shape, input.shape)) {
-            throw new AutogradError(`${node.name} backward produced a gradient of shape ${formatShape(ig.shape)} for an input of shape ${formatShape(input.shape)}`);
+            throw new InternalError(`${node.name} backward produced a gradient of shape ${formatShape(ig.shape)} for an input of shape ${formatShape(input.shape)}`);
           }
-          const existing = pending.get(input);
+          const existing = pending.get(target);
           if (!existing) {
-            pending.set(input, ig);
+            pending.set(target, ig);
             buffers.ref(ig);
           } else if (
             existing.storage !== ig.storage && existing.offset === 0 && existing.isContiguous() && buffers.soleOwner(existing.storage)
@@ -208,7 +303,7 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
             getBackend().binary('add', { data: existing.storage, offset: 0, strides: existing.strides }, { data: ig.storage, offset: ig.offset, strides: ig.strides }, existing.storage, existing.shape);
           } else {
             const sum = existing.add(ig);
-            pending.set(input, sum);
+            pending.set(target, sum);
             buffers.ref(sum);
             buffers.unref(existing);
           }
@@ -218,6 +313,8 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
         node.backward = null;
         node.backwardInto = null;
         node.inputs = [];
+        node.edges = [];
+        node.saved = [];
       }
       buffers.unref(g);
       buffers.releaseUnreferenced();

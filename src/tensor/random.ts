@@ -4,6 +4,7 @@
  * shuffling unless a caller passes its own, so one seed reproduces a run; its state is a plain
  * JSON object that checkpoints save and restore exactly.
  */
+import { ArgumentError } from '../errors.js';
 
 export interface GeneratorState {
   algorithm: 'xoshiro128**';
@@ -40,7 +41,7 @@ export class Generator {
 
   /** Re-seeds; any non-negative integer up to 2^53 (the high and low words both feed the state). */
   manualSeed(seed: number): this {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new RangeError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0) throw new ArgumentError(`manualSeed: seed must be a non-negative integer, got ${seed}`);
     this.seed = seed;
     const low = seed >>> 0;
     const high = Math.floor(seed / TWO_POW_32) >>> 0;
@@ -66,7 +67,7 @@ export class Generator {
 
   setState(state: GeneratorState): this {
     if (state?.algorithm !== 'xoshiro128**' || !Array.isArray(state.state) || state.state.length !== 4) {
-      throw new TypeError('setState: expected a state from Generator.getState()');
+      throw new ArgumentError('setState: expected a state from Generator.getState()');
     }
     [this.s0, this.s1, this.s2, this.s3] = state.state.map((v) => v >>> 0) as [number, number, number, number];
     this.seed = state.seed;
@@ -129,7 +130,7 @@ export class Generator {
   /** Uniform integer in [low, high), without modulo bias. */
   integer(low: number, high: number): number {
     const range = high - low;
-    if (!(range >= 1) || !Number.isSafeInteger(range)) throw new RangeError(`randint: need low < high, got [${low}, ${high})`);
+    if (!(range >= 1) || !Number.isSafeInteger(range)) throw new ArgumentError(`randint: need low < high, got [${low}, ${high})`);
     if (range <= TWO_POW_32) {
       const limit = TWO_POW_32 - (TWO_POW_32 % range);
       let x = this.nextUint32();

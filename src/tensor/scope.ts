@@ -13,7 +13,7 @@
  * the last node that reads it has run (autograd.ts).
  */
 import { getBackend, type Storage } from '../backend/index.js';
-import { AnnealError } from '../errors.js';
+import { AnnealError, ArgumentError, InternalError } from '../errors.js';
 
 /** Thrown when a tensor released by a scope is used again. */
 export class ReleasedTensorError extends AnnealError {
@@ -74,7 +74,7 @@ export function openScope(trackRecent = false): Scope {
 
 /** Closes the innermost scope without releasing anything (after an error): its buffers follow the GC. */
 export function abandonScope(scope: Scope): void {
-  if (current !== scope) throw new Error('abandonScope: scopes must close innermost first');
+  if (current !== scope) throw new InternalError('abandonScope: scopes must close innermost first');
   current = stack.pop() ?? null;
 }
 
@@ -83,7 +83,7 @@ export function abandonScope(scope: Scope): void {
  * move to the enclosing scope (so an outer tidy still owns what an inner one returned).
  */
 export function closeScope(scope: Scope, survivors: ReadonlySet<ScopedTensor>): void {
-  if (current !== scope) throw new Error('closeScope: scopes must close innermost first');
+  if (current !== scope) throw new InternalError('closeScope: scopes must close innermost first');
   current = stack.pop() ?? null;
   const outer = current;
   const liveStorages = new Set<Storage>();
@@ -132,7 +132,7 @@ export function tidy<T>(fn: () => T): T {
   }
   if (result instanceof Promise) {
     abandonScope(scope);
-    throw new TypeError('tidy: fn returned a Promise; tidy only scopes synchronous code');
+    throw new ArgumentError('tidy: fn returned a Promise; tidy only scopes synchronous code');
   }
   const survivors = new Set<ScopedTensor>();
   collect(result, survivors, 0);

@@ -1,8 +1,11 @@
 /** Shape arithmetic shared by ops: strides, broadcasting, dim normalisation, view compatibility. */
 
+import { ArgumentError } from '../errors.js';
+
 export type Shape = readonly number[];
 
-export class ShapeError extends Error {
+/** Shapes that do not fit the op (PyTorch raises RuntimeError or IndexError for these). */
+export class ShapeError extends ArgumentError {
   override name = 'ShapeError';
 }
 

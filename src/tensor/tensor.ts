@@ -1,5 +1,10 @@
 import { getBackend, type DType, type Storage, type Strided } from '../backend/index.js';
-import { isGradEnabled, runBackward, type GradNode } from './autograd.js';
+import { AutogradError, runBackward, type GradNode } from './autograd.js';
+import { ArgumentError } from '../errors.js';
+import { graphVersionOf } from './version.js';
+import { checkDtype } from './dtype.js';
+import * as inplace from './ops/inplace.js';
+import { topk as topkOp, type TopkOptions } from './ops/topk.js';
 import { contiguousStrides, formatShape, normalizeDim, numelOf, sameShape, ShapeError, type Shape } from './shape.js';
 import * as ew from './ops/elementwise.js';
 import * as red from './ops/reduce.js';
@@ -61,10 +66,13 @@ export function strided(t: Tensor): Strided {
   return { data: t.storage, offset: t.offset, strides: t.strides };
 }
 
+/** The dtype a storage holds: Float32Array, Int32Array, or Uint8Array (bool). */
 export function dtypeOf(storage: Storage): DType {
   if (storage instanceof Float32Array) return 'float32';
   if (storage instanceof Int32Array) return 'int32';
-  return 'bool';
+  if (storage instanceof Uint8Array) return 'bool';
+  const kind = (storage as object)?.constructor?.name ?? typeof storage;
+  throw new ArgumentError(`a tensor's storage must be a Float32Array (float32), Int32Array (int32) or Uint8Array (bool), got ${kind}`);
 }
 
 /**
@@ -85,6 +93,10 @@ export class Tensor implements ScopedTensor {
   gradFn: GradNode | null = null;
   /** Whether backward() stores this non-leaf tensor's gradient in .grad. */
   retainsGrad = false;
+  /** A module parameter's dotted name once its module listed its parameters (for error messages), else null. */
+  name: string | null = null;
+  /** The graph version of the storage this tensor's history describes (version.ts); set by the constructor and in-place ops. */
+  graphVersion: number;
 
   constructor(storage: Storage, shape: Shape, strides?: readonly number[], offset = 0) {
     this.storage_ = storage;
@@ -92,6 +104,7 @@ export class Tensor implements ScopedTensor {
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
     this.offset = offset;
     this.dtype = dtypeOf(storage);
+    this.graphVersion = graphVersionOf(storage);
     trackTensor(this);
   }
 
@@ -124,16 +137,19 @@ export class Tensor implements ScopedTensor {
 
   /** A new contiguous tensor of zeros. */
   static zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') checkDtype(dtype, 'Tensor.zeros');
     return new Tensor(zeroStorage(dtype, numelOf(shape)), shape);
   }
 
   /** A new contiguous tensor whose contents are unspecified (torch.empty): for buffers written in full. */
   static empty(shape: Shape, dtype: DType = 'float32'): Tensor {
+    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') checkDtype(dtype, 'Tensor.empty');
     return new Tensor(allocStorage(dtype, numelOf(shape)), shape);
   }
 
   /** A 0-d tensor holding one number. */
   static scalar(value: number, dtype: DType = 'float32'): Tensor {
+    if (dtype !== 'float32' && dtype !== 'int32' && dtype !== 'bool') checkDtype(dtype, 'Tensor.scalar');
     const s = allocStorage(dtype, 1);
     s[0] = value;
     return new Tensor(s, []);
@@ -202,9 +218,14 @@ export class Tensor implements ScopedTensor {
     return this.storage[this.offset]!;
   }
 
-  /** The elements as nested JS arrays (a number for a 0-d tensor). */
+  /** The elements as nested JS arrays (a number for a 0-d tensor; booleans for bool). */
   toArray(): NestedArray {
     return toNested(this.values(), this.shape, this.dtype === 'bool');
+  }
+
+  /** PyTorch's name for toArray(): nested arrays, or a number for a 0-d tensor. */
+  tolist(): NestedArray {
+    return this.toArray();
   }
 
   toString(): string {
@@ -224,7 +245,7 @@ export class Tensor implements ScopedTensor {
    */
   backward(gradient?: Tensor, options: { retainGraph?: boolean } = {}): void {
     if (!this.requiresGrad) {
-      throw new Error('backward(): this tensor does not require grad and has no grad_fn (did you forget requiresGrad, or call it under noGrad?)');
+      throw new AutogradError('backward(): this tensor does not require grad and has no grad_fn (did you forget requiresGrad, or call it under noGrad?)');
     }
     let g = gradient;
     if (!g) {
@@ -258,16 +279,17 @@ export class Tensor implements ScopedTensor {
     getBackend().binary('add', strided(acc), strided(g), acc.storage, shape);
   }
 
-  /** Makes backward() keep this non-leaf tensor's gradient in .grad. */
+  /** Makes backward() keep this non-leaf tensor's gradient in .grad (a leaf gets its .grad anyway). */
   retainGrad(): this {
     this.retainsGrad = true;
+    if (this.gradFn) this.gradFn.retainer = this;
     return this;
   }
 
   /** Sets requiresGrad in place (PyTorch's requires_grad_). */
   requiresGrad_(requiresGrad = true): this {
-    if (requiresGrad && this.dtype !== 'float32') throw new TypeError(`only float32 tensors can require grad, got ${this.dtype}`);
-    if (!requiresGrad && this.gradFn) throw new Error('requiresGrad_(false) is only allowed on leaf tensors; use detach()');
+    if (requiresGrad && this.dtype !== 'float32') throw new ArgumentError(`only float32 tensors can require grad, got ${this.dtype}`);
+    if (!requiresGrad && this.gradFn) throw new AutogradError('requiresGrad_(false) is only allowed on leaf tensors; use detach()');
     this.requiresGrad = requiresGrad;
     return this;
   }
@@ -277,35 +299,24 @@ export class Tensor implements ScopedTensor {
     return new Tensor(this.storage, this.shape, this.strides, this.offset);
   }
 
-  // ---- in-place updates (outside autograd: init, optimizers) -----------------------------------
+  // ---- in-place ops (ops/inplace.ts: PyTorch's autograd rules, version counters) -----------------
 
-  private checkInPlace(op: string): void {
-    if (this.requiresGrad && this.isLeaf && isGradEnabled()) {
-      throw new Error(`${op}: a leaf tensor that requires grad cannot be modified in place while grad is recorded; wrap it in noGrad()`);
-    }
-  }
-
-  /** Copies src (broadcast to this shape) into this tensor. */
-  copy_(src: Tensor): this {
-    this.checkInPlace('copy_');
-    const source = src.dtype === this.dtype ? src : src.to(this.dtype);
-    const b = source.expand(this.shape);
-    getBackend().copy(strided(b), strided(this), this.shape);
-    return this;
-  }
-
-  fill_(value: number): this {
-    this.checkInPlace('fill_');
-    if (this.isContiguous()) {
-      this.storage.fill(value, this.offset, this.offset + this.numel());
-      return this;
-    }
-    return this.copy_(Tensor.scalar(value, this.dtype));
-  }
-
-  zero_(): this {
-    return this.fill_(0);
-  }
+  /** this += alpha * other (other broadcasts to this shape); returns this. */
+  add_(other: TensorLike, options?: { alpha?: number }): this { return inplace.add_(this, other, options); }
+  /** this -= alpha * other; returns this. */
+  sub_(other: TensorLike, options?: { alpha?: number }): this { return inplace.sub_(this, other, options); }
+  /** this *= other; returns this. */
+  mul_(other: TensorLike): this { return inplace.mul_(this, other); }
+  /** this /= other (true division: this must be float32); returns this. */
+  div_(other: TensorLike): this { return inplace.div_(this, other); }
+  /** Clamps this into [min, max] in place; returns this. */
+  clamp_(min?: number | null, max?: number | null): this { return inplace.clamp_(this, min, max); }
+  /** Copies src (broadcast to this shape, cast to this dtype) into this tensor; returns this. */
+  copy_(src: Tensor): this { return inplace.copy_(this, src); }
+  /** Sets every element to value; returns this. */
+  fill_(value: number): this { return inplace.fill_(this, value); }
+  /** Sets every element to 0; returns this. */
+  zero_(): this { return inplace.fill_(this, 0); }
 
   // ---- dtype ---------------------------------------------------------------------------------
 
@@ -385,6 +396,10 @@ export class Tensor implements ScopedTensor {
   }
   argmax(dim?: number, keepdim = false): Tensor { return red.argmax(this, dim, keepdim); }
   argmin(dim?: number, keepdim = false): Tensor { return red.argmin(this, dim, keepdim); }
+  /** The k largest (or smallest) entries along dim and their int32 indices, ties ordered as PyTorch's (torch.topk). */
+  topk(k: number, dim = -1, largest: boolean | TopkOptions = true, sorted = true): { values: Tensor; indices: Tensor } {
+    return topkOp(this, k, dim, largest, sorted);
+  }
 
   // ---- shape and views -----------------------------------------------------------------------
 
@@ -417,6 +432,8 @@ export class Tensor implements ScopedTensor {
   chunk(chunks: number, dim = 0): Tensor[] { return view.chunk(this, chunks, dim); }
   /** A contiguous copy that is part of the graph. */
   clone(): Tensor { return view.clone(this); }
+  /** Tiles the tensor repeats[d] times along each dim; extra leading repeats add dims (Tensor.repeat, a copy). */
+  repeat(...repeats: (number | readonly number[])[]): Tensor { return view.repeat(this, flattenShapeArgs(repeats)); }
 
   // ---- indexing ------------------------------------------------------------------------------
 
@@ -426,6 +443,10 @@ export class Tensor implements ScopedTensor {
   // ---- linear algebra and normalisation ------------------------------------------------------
 
   matmul(other: Tensor): Tensor { return mm.matmul(this, other); }
+  /** 2-D matrix product (torch.mm: no broadcasting, no 1-D operands). */
+  mm(other: Tensor): Tensor { return mm.mm(this, other); }
+  /** Batched matrix product of 3-D tensors with equal batch sizes (torch.bmm). */
+  bmm(other: Tensor): Tensor { return mm.bmm(this, other); }
   softmax(dim: number): Tensor { return sm.softmax(this, dim); }
   logSoftmax(dim: number): Tensor { return sm.logSoftmax(this, dim); }
 }

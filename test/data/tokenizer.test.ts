@@ -49,9 +49,9 @@ test('char tokenizer decode skips pad, bos and eos', () => {
 });
 
 test('decode rejects ids outside the vocabulary', () => {
-  assert.throws(() => data.charTokenizer('ab').decode([6]), RangeError);
-  assert.throws(() => data.byteTokenizer().decode([259]), RangeError);
-  assert.throws(() => data.byteTokenizer().decode([-1]), RangeError);
+  assert.throws(() => data.charTokenizer('ab').decode([6]), InputError);
+  assert.throws(() => data.byteTokenizer().decode([259]), InputError);
+  assert.throws(() => data.byteTokenizer().decode([-1]), InputError);
 });
 
 test('char tokenizer round-trips any string of its training characters (property)', () => {

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose, readFixture } from '../helpers/index.js';
 import { clipGradNorm, clipGradValue } from '../../src/nn/utils/index.js';
+import { ArgumentError, ConfigError } from '../../src/errors.js';
+import { UnknownOptionError } from '../../src/options.js';
 import { Tensor } from '../../src/tensor/index.js';
 import { flat, num } from './trajectory.js';
 
@@ -70,4 +72,29 @@ test('clipGradNorm accepts a single tensor, and Infinity as the max norm never c
   p.grad = new Tensor(new Float32Array([3, 4]), [2]);
   assert.equal(clipGradNorm(p, Infinity), 5);
   assert.deepEqual(Array.from(p.grad.values()), [3, 4]);
+});
+
+const withGrad = (grad: number[]) => {
+  const p = new Tensor(new Float32Array(grad.length), [grad.length]).requiresGrad_();
+  p.grad = new Tensor(new Float32Array(grad), [grad.length]);
+  return p;
+};
+
+test('clipGradNorm takes its options as one object after maxNorm', () => {
+  assert.throws(() => clipGradNorm([withGrad([NaN, 1])], 1, { errorIfNonfinite: true }), ArgumentError);
+  const p = withGrad([3, -4]);
+  assert.equal(clipGradNorm([p], 100, { normType: Infinity }), 4);
+  assert.equal(clipGradNorm([withGrad([3, -4])], 100, { normType: 1 }), 7);
+});
+
+test('clipGradNorm keeps PyTorch positional normType, with or without options after it', () => {
+  assert.equal(clipGradNorm([withGrad([3, -4])], 100, 1), 7);
+  assert.equal(clipGradNorm([withGrad([3, -4])], 100, 2, {}), 5);
+  assert.throws(() => clipGradNorm([withGrad([Infinity])], 1, 2, { errorIfNonfinite: true }), ArgumentError);
+});
+
+test('clipGradNorm rejects an unknown option name and a bad normType', () => {
+  assert.throws(() => clipGradNorm([withGrad([1])], 1, { error_if_nonfinite: true } as never), (e: unknown) => e instanceof UnknownOptionError && /did you mean errorIfNonfinite\?/.test(e.message));
+  assert.throws(() => clipGradNorm([withGrad([1])], 1, 2, { normType: 1 } as never), UnknownOptionError);
+  assert.throws(() => clipGradNorm([withGrad([1])], 1, -1), ConfigError);
 });

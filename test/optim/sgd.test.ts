@@ -1,7 +1,9 @@
 /** SGD against PyTorch 1.13's torch.optim.SGD (scripts/fixtures/optimizers.py), and its argument rules. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SGD, OptimizerError, type SGDOptions } from '../../src/optim/index.js';
+import { ConfigError } from '../../src/errors.js';
+import { UnknownOptionError } from '../../src/options.js';
+import { SGD, type SGDOptions } from '../../src/optim/index.js';
 import { Tensor } from '../../src/tensor/index.js';
 import { assertMatchesFixture, loadOptimizerFixture, TRAJECTORY_TOL, type MakeOptimizer } from './trajectory.js';
 
@@ -36,20 +38,44 @@ test('SGD without momentum records a null momentum buffer, as PyTorch does', () 
   assert.deepEqual(sgd.state.get(p), { momentumBuffer: null });
 });
 
-test('SGD rejects Nesterov without momentum or with dampening', () => {
-  assert.throws(() => new SGD([param()], { lr: 0.1, nesterov: true }), OptimizerError);
+/** The field a ConfigError names, for assertions. */
+const fieldOf = (f: () => unknown): string | undefined => {
+  try { f(); } catch (e) { if (e instanceof ConfigError) return e.field; throw e; }
+  return undefined;
+};
+
+test('SGD rejects Nesterov without momentum or with dampening, naming the field', () => {
+  assert.equal(fieldOf(() => new SGD([param()], { lr: 0.1, nesterov: true })), 'nesterov');
   assert.throws(() => new SGD([param()], { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true }), /Nesterov momentum requires a momentum and zero dampening/);
-  assert.throws(() => new SGD([{ params: [param()], nesterov: true }], { lr: 0.1 }), OptimizerError);
+  assert.equal(fieldOf(() => new SGD([{ params: [param()], nesterov: true }], { lr: 0.1 })), 'paramGroups[0].nesterov');
 });
 
 test('SGD requires an lr, from the defaults or from every group', () => {
-  assert.throws(() => new SGD([param()]), /required optimization parameter lr/);
-  assert.throws(() => new SGD([{ params: [param()], lr: 0.1 }, { params: [param()] }]), /required optimization parameter lr/);
+  assert.equal(fieldOf(() => new SGD([param()])), 'lr');
+  assert.equal(fieldOf(() => new SGD([{ params: [param()], lr: 0.1 }, { params: [param()] }])), 'lr');
   assert.doesNotThrow(() => new SGD([{ params: [param()], lr: 0.1 }]));
 });
 
-test('SGD rejects a negative lr, momentum or weight decay', () => {
-  assert.throws(() => new SGD([param()], { lr: -1 }), /Invalid learning rate/);
-  assert.throws(() => new SGD([param()], { lr: 0.1, momentum: -0.1 }), /Invalid momentum/);
-  assert.throws(() => new SGD([param()], { lr: 0.1, weightDecay: -0.1 }), /Invalid weightDecay/);
+test('SGD rejects a negative lr, momentum or weight decay, naming the field', () => {
+  assert.throws(() => new SGD([param()], { lr: -1 }), /^ConfigError: lr: must be >= 0, got -1$/m);
+  assert.equal(fieldOf(() => new SGD([param()], { lr: 0.1, momentum: -0.1 })), 'momentum');
+  assert.equal(fieldOf(() => new SGD([{ params: [param()], weightDecay: -0.1 }], { lr: 0.1 })), 'paramGroups[0].weightDecay');
+});
+
+test('SGD rejects an unknown option and suggests the right name', () => {
+  const err = (() => { try { new SGD([param()], { lr: 1, weight_decay: 0.5 } as never); } catch (e) { return e; } })();
+  assert.ok(err instanceof UnknownOptionError);
+  assert.match(err.message, /^weight_decay: unknown option of SGD; did you mean weightDecay\?/);
+});
+
+test('SGD rejects an unknown option in a parameter group, naming the group', () => {
+  assert.throws(
+    () => new SGD([{ params: [param()] }, { params: [param()], momentun: 0.9 } as never], { lr: 1 }),
+    (e: unknown) => e instanceof UnknownOptionError && /^paramGroups\[1\]\.momentun: unknown option of SGD; did you mean momentum\?/.test(e.message),
+  );
+});
+
+test('an option given as undefined keeps its default', () => {
+  const sgd = new SGD([param()], { lr: 0.1, momentum: undefined });
+  assert.equal(sgd.paramGroups[0]!.momentum, 0);
 });

@@ -97,3 +97,17 @@ describe('linear gradients', () => {
     for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i]! - expected[i]!) < 1e-5);
   });
 });
+
+describe('mm and bmm gradients', () => {
+  test('mm of odd-sized matrices', () => {
+    gradcheck((a, b) => T.mm(a, b), [param([3, 5], 21), param([5, 2], 22)], opts);
+  });
+
+  test('mm of a transposed operand', () => {
+    gradcheck((a, b) => a.t().mm(b), [param([5, 3], 23), param([5, 4], 24)], opts);
+  });
+
+  test('bmm of batched matrices', () => {
+    gradcheck((a, b) => T.bmm(a, b), [param([2, 3, 4], 25), param([2, 4, 3], 26)], opts);
+  });
+});

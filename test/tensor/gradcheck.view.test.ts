@@ -76,6 +76,16 @@ describe('view op gradients', () => {
   });
 });
 
+describe('repeat gradients', () => {
+  test('repeat sums the gradient of every copy', () => {
+    gradcheck((x) => x.repeat(2, 3), [param([2, 3], 31)]);
+  });
+
+  test('repeat with extra leading dims of a transposed input', () => {
+    gradcheck((x) => x.t().repeat(2, 1, 2), [param([3, 2], 32)]);
+  });
+});
+
 describe('join gradients', () => {
   for (const dim of [0, 1, 2, -1]) {
     test(`cat along dim ${dim}`, () => {

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { ArgumentError } from '../../src/errors.js';
 import { BufferPool, getBackend, sizeClass } from '../../src/backend/index.js';
 import { Linear } from '../../src/nn/index.js';
 import { AdamW } from '../../src/optim/index.js';
@@ -73,7 +74,7 @@ describe('tidy', () => {
   });
 
   test('rejects a function that returns a Promise', () => {
-    assert.throws(() => tidy(() => Promise.resolve(1)), TypeError);
+    assert.throws(() => tidy(() => Promise.resolve(1)), ArgumentError);
   });
 
   test('releases nothing when fn throws', () => {

@@ -11,6 +11,7 @@ import type {
 import { jsBackend } from '../js/index.js';
 import { adamScalars, adamStepScalars, sgdScalars } from '../js/optim.js';
 import { BufferPool } from '../pool.js';
+import { BackendError } from '../errors.js';
 
 /** The functions the addon exports (see native/src/addon.cpp); scalars travel in argBlock(). */
 export interface NativeAddon {
@@ -56,7 +57,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
   const pool = new BufferPool((bytes) => new ArrayBuffer(bytes + ALIGN), true, undefined, (buffer) => addon.alignOffset(buffer, ALIGN));
   const k = (name: string): Fn => {
     const f = A[name];
-    if (typeof f !== 'function') throw new Error(`native addon has no kernel '${name}'`);
+    if (typeof f !== 'function') throw new BackendError(`the native addon has no kernel '${name}': it is older than this build; rebuild it with node scripts/build-native.mjs`);
     return f.bind(addon) as Fn;
   };
   const K = {

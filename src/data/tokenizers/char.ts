@@ -5,6 +5,7 @@
  * to <unk>, which decodes to U+FFFD (the replacement character), so the loss of information shows.
  */
 import { checkId, PAD_TOKEN, BOS_TOKEN, EOS_TOKEN, UNK_TOKEN, type Tokenizer, type CharTokenizerJSON } from './types.js';
+import { InputError } from '../../errors.js';
 
 const SPECIALS = [PAD_TOKEN, BOS_TOKEN, EOS_TOKEN, UNK_TOKEN] as const;
 const UNK_ID = 3;
@@ -65,9 +66,9 @@ export function charTokenizerFromChars(chars: readonly string[]): Tokenizer {
   for (const c of chars) {
     const cp = c.codePointAt(0);
     if (typeof c !== 'string' || cp === undefined || String.fromCodePoint(cp) !== c) {
-      throw new RangeError(`char tokenizer: vocabulary entry ${JSON.stringify(c)} is not one code point`);
+      throw new InputError(`char tokenizer: vocabulary entry ${JSON.stringify(c)} is not one code point`);
     }
-    if (cp <= prev) throw new RangeError('char tokenizer: vocabulary must be distinct code points in increasing order');
+    if (cp <= prev) throw new InputError('char tokenizer: vocabulary must be distinct code points in increasing order');
     prev = cp;
   }
   return new CharTokenizer(chars);

@@ -169,7 +169,7 @@ function readJson(path: string, what: string): Json {
   }
   try {
     const value = JSON.parse(text) as unknown;
-    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object');
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new InputError('not a JSON object', path);
     return value as Json;
   } catch (err) {
     throw new InputError(`${what} ${path} is not valid JSON: ${(err as Error).message}`, path);

@@ -1,4 +1,5 @@
 /** The tokenizer seam: text <-> ids, with the special ids sequence models need. */
+import { InputError } from '../../errors.js';
 
 /** Names of the special tokens every built-in tokenizer puts first (ids 0, 1, 2). */
 export const PAD_TOKEN = '<pad>';
@@ -47,9 +48,9 @@ export interface Tokenizer {
   toJSON(): TokenizerJSON;
 }
 
-/** Throws a RangeError for an id outside [0, vocabSize). */
+/** Throws an InputError for an id outside [0, vocabSize). */
 export function checkId(id: number, vocabSize: number, kind: string): void {
   if (!(Number.isInteger(id) && id >= 0 && id < vocabSize)) {
-    throw new RangeError(`${kind} tokenizer: id ${id} is outside the vocabulary [0, ${vocabSize})`);
+    throw new InputError(`${kind} tokenizer: id ${id} is outside the vocabulary [0, ${vocabSize})`);
   }
 }

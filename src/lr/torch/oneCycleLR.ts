@@ -3,7 +3,7 @@
  * rate and momentum, step for step as torch.optim.lr_scheduler.OneCycleLR computes them.
  */
 import { z } from 'zod';
-import { ConfigError } from '../../errors.js';
+import { ConfigError, InternalError } from '../../errors.js';
 import { buildWithBaseLr, requireBaseLr, stepSchedule, type FamilyContext, type FamilyOptions } from '../entry.js';
 import { withMomentum, type BaseLrOption, type Schedule } from '../schedule.js';
 
@@ -99,7 +99,7 @@ function oneCycleFrom(o: FamilyOptions<typeof oneCycleLROptions>, context: Famil
       }
       start = phase.endStep;
     }
-    throw new Error('unreachable');
+    throw new InternalError(`OneCycleLR: step ${step} lies in no phase`);
   };
   const schedule = (step: number): number => {
     const { phase, pct } = locate(step);

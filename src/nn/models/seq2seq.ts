@@ -10,6 +10,7 @@ import { Module, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
 import { emptyDecoderCache, Transformer, type DecoderLayerCache } from '../transformer.js';
 import { moduleOptions, seq2seqOptions, type Seq2SeqOptions } from '../options.js';
+import { ConfigError } from '../../errors.js';
 
 export type { Seq2SeqOptions } from '../options.js';
 
@@ -37,7 +38,7 @@ export class TransformerSeq2Seq extends Module {
     const maxLen = options.maxLen ?? 512;
     this.srcEmbed = new Embedding(options.srcVocabSize, d, { paddingIdx: options.srcPaddingIdx ?? null });
     if (options.shareEmbeddings) {
-      if (options.srcVocabSize !== options.tgtVocabSize) throw new RangeError('shareEmbeddings needs srcVocabSize === tgtVocabSize');
+      if (options.srcVocabSize !== options.tgtVocabSize) throw new ConfigError('shareEmbeddings', `needs srcVocabSize === tgtVocabSize, got ${options.srcVocabSize} and ${options.tgtVocabSize}`);
       this.tgtEmbed = this.srcEmbed;
     } else {
       this.tgtEmbed = new Embedding(options.tgtVocabSize, d, { paddingIdx: options.tgtPaddingIdx ?? null });

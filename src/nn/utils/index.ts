@@ -1,1 +1,1 @@
-export { clipGradNorm, clipGradNorm_, clipGradValue, clipGradValue_, totalNorm } from './clipGrad.js';
+export { clipGradNorm, clipGradNorm_, clipGradValue, clipGradValue_, totalNorm, clipGradNormOptions, clipGradNormExtraOptions, type ClipGradNormOptions } from './clipGrad.js';

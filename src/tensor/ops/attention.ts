@@ -124,13 +124,13 @@ export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, options: Attenti
       gk ? new Tensor(gk, [B, H, S, D], [S * H * D, D, H * D, 1]) : null,
       gv ? new Tensor(gv, [B, H, S, DV], [S * H * DV, DV, H * DV, 1]) : null,
     ];
-  });
+  }, { saves: [q, k, v, w] });
   // the weights, when used, differentiate through the softmax to q and k
   recordOp(w, 'attentionWeights', [q, k], (gw) => {
     const gs = allocFloat(n);
     backend.softmaxBackward(weights, floatData(gw), B * H * T, S, 1, gs);
     const gScores = new Tensor(gs, [B, H, T, S]);
     return [q.requiresGrad ? gScores.matmul(k).mul(scale) : null, k.requiresGrad ? gScores.mT.matmul(q).mul(scale) : null];
-  });
+  }, { saves: [q, k, w] });
   return [result, w];
 }

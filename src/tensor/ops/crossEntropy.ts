@@ -8,6 +8,7 @@ import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { formatShape, ShapeError } from '../shape.js';
 import { allocFloat, dataOf, floatData, Tensor } from '../tensor.js';
+import { ArgumentError, ConfigError } from '../../errors.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 export type Smoothing = 'uniform' | 'offTarget';
@@ -26,14 +27,14 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   const ignoreIndex = options.ignoreIndex ?? -100;
   const reduction = options.reduction ?? 'mean';
   const smoothing = options.smoothing ?? 'uniform';
-  if (!(eps >= 0 && eps <= 1)) throw new RangeError(`crossEntropy: labelSmoothing must be in [0, 1], got ${eps}`);
+  if (!(eps >= 0 && eps <= 1)) throw new ConfigError('labelSmoothing', `crossEntropy: must be in [0, 1], got ${eps}`);
   if (reduction !== 'mean' && reduction !== 'sum' && reduction !== 'none') {
-    throw new RangeError(`crossEntropy: reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+    throw new ConfigError('reduction', `crossEntropy: unknown value '${String(reduction)}'`, ['mean', 'sum', 'none']);
   }
   if (smoothing !== 'uniform' && smoothing !== 'offTarget') {
-    throw new RangeError(`crossEntropy: smoothing must be 'uniform' or 'offTarget', got '${String(smoothing)}'`);
+    throw new ConfigError('smoothing', `crossEntropy: unknown value '${String(smoothing)}'`, ['uniform', 'offTarget']);
   }
-  if (target.dtype !== 'int32') throw new TypeError(`crossEntropy: target must hold int32 class indices, got ${target.dtype}`);
+  if (target.dtype !== 'int32') throw new ArgumentError(`crossEntropy: target must hold int32 class indices, got ${target.dtype}`);
   if (logits.ndim < 2 || target.ndim !== logits.ndim - 1 || target.shape.some((s, i) => s !== logits.shape[i])) {
     throw new ShapeError(`crossEntropy: logits ${formatShape(logits.shape)} need targets of shape ${formatShape(logits.shape.slice(0, -1))}, got ${formatShape(target.shape)}`);
   }
@@ -44,7 +45,7 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
   for (let i = 0; i < rows; i++) {
     const y = targets[i]!;
     if (y === ignoreIndex) continue;
-    if (y < 0 || y >= C) throw new RangeError(`crossEntropy: target ${y} is out of bounds for ${C} classes`);
+    if (y < 0 || y >= C) throw new ArgumentError(`crossEntropy: target ${y} is out of bounds for ${C} classes`);
     count++;
   }
   let base: number, extra: number;
@@ -70,5 +71,5 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: CrossEntro
     const gx = allocFloat(z.length);
     getBackend().crossEntropyBackward(z, targets, lse, rowGrad, rows, C, ignoreIndex, base, extra, gx);
     return [new Tensor(gx, logits.shape)];
-  });
+  }, { saves: [logits, target] });
 }

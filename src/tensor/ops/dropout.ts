@@ -3,6 +3,7 @@ import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { defaultGenerator, type Generator } from '../random.js';
 import { allocFloat, allocStorage, floatData, Tensor } from '../tensor.js';
+import { ArgumentError } from '../../errors.js';
 
 /**
  * The kept positions for n elements: one uniform draw each from the generator, in order (the
@@ -17,7 +18,7 @@ export function keepMask(n: number, keepProb: number, generator: Generator): Uin
 }
 
 export function dropout(x: Tensor, p = 0.5, training = true, generator: Generator = defaultGenerator): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new RangeError(`dropout: probability must be in [0, 1], got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: probability must be in [0, 1], got ${p}`);
   if (!training || p === 0) return x;
   const n = x.numel();
   const keepProb = 1 - p;
@@ -33,5 +34,5 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator: Generato
     const gx = allocFloat(n);
     backend.dropoutApply(floatData(g), keep, scale, gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [] });
 }

@@ -1,9 +1,11 @@
 /** Elementwise ops with broadcasting: arithmetic, unary maths, comparisons, where. */
 import { getBackend, type BinaryOp, type CompareOp, type DType, type UnaryOp } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
-import { broadcastShapes, broadcastStrides, numelOf, sameShape } from '../shape.js';
+import { broadcastShapes, broadcastStrides, numelOf, sameShape, ShapeError } from '../shape.js';
 import { allocFloat, allocStorage, dataOf, floatData, Tensor, type TensorLike } from '../tensor.js';
 import { sumToShape } from './reduce.js';
+import { checkDtype } from '../dtype.js';
+import { ArgumentError, ConfigError } from '../../errors.js';
 
 /** A number becomes a 0-d tensor: int32 when it is an integer meeting an integer tensor. */
 export function asTensor(x: TensorLike, like: Tensor): Tensor {
@@ -12,8 +14,10 @@ export function asTensor(x: TensorLike, like: Tensor): Tensor {
   return Tensor.scalar(x, dtype);
 }
 
+/** x as dtype: x itself when it has it, else a converted copy (outside the graph: casts have no gradient). */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
+  checkDtype(dtype, 'to');
   const out = allocStorage(dtype, x.numel());
   getBackend().cast(dataOf(x), out);
   return new Tensor(out, x.shape);
@@ -42,18 +46,24 @@ function binaryForward(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return new Tensor(out, shape);
 }
 
+/** What a product's backward reads, as PyTorch saves it: b for a's gradient, a for b's. */
+export function crossSaves(a: Tensor, b: Tensor): Tensor[] {
+  if (a.requiresGrad && b.requiresGrad) return [a, b];
+  return a.requiresGrad ? [b] : [a];
+}
+
 export function add(a: Tensor, other: TensorLike, options: { alpha?: number } = {}): Tensor {
   let b = asTensor(other, a);
   if (options.alpha !== undefined && options.alpha !== 1) b = mul(b, options.alpha);
   const out = binaryForward('add', a, b);
-  return recordOp(out, 'add', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(g, b.shape)]);
+  return recordOp(out, 'add', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(g, b.shape)], { saves: [] });
 }
 
 export function sub(a: Tensor, other: TensorLike, options: { alpha?: number } = {}): Tensor {
   let b = asTensor(other, a);
   if (options.alpha !== undefined && options.alpha !== 1) b = mul(b, options.alpha);
   const out = binaryForward('sub', a, b);
-  return recordOp(out, 'sub', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(neg(g), b.shape)]);
+  return recordOp(out, 'sub', [a, b], (g) => [sumToShape(g, a.shape), sumToShape(neg(g), b.shape)], { saves: [] });
 }
 
 export function mul(a: Tensor, other: TensorLike): Tensor {
@@ -62,7 +72,7 @@ export function mul(a: Tensor, other: TensorLike): Tensor {
   return recordOp(out, 'mul', [a, b], (g) => [
     a.requiresGrad ? sumToShape(mul(g, b), a.shape) : null,
     b.requiresGrad ? sumToShape(mul(g, a), b.shape) : null,
-  ]);
+  ], { saves: crossSaves(a, b) });
 }
 
 export function div(a: Tensor, other: TensorLike): Tensor {
@@ -72,7 +82,7 @@ export function div(a: Tensor, other: TensorLike): Tensor {
     a.requiresGrad ? sumToShape(div(g, b), a.shape) : null,
     // d(a/b)/db = -a/b^2 = -out/b
     b.requiresGrad ? sumToShape(neg(mul(g, div(out, b))), b.shape) : null,
-  ]);
+  ], { saves: b.requiresGrad ? [b, out] : [b] });
 }
 
 export function pow(a: Tensor, exponent: TensorLike): Tensor {
@@ -80,7 +90,7 @@ export function pow(a: Tensor, exponent: TensorLike): Tensor {
     const out = binaryForward('pow', a, Tensor.scalar(exponent));
     return recordOp(out, 'pow', [a], (g) => [
       exponent === 0 ? mul(g, 0) : mul(g, mul(binaryForward('pow', a, Tensor.scalar(exponent - 1)), exponent)),
-    ]);
+    ], { saves: [a] });
   }
   const b = exponent;
   const out = binaryForward('pow', a, b);
@@ -88,7 +98,7 @@ export function pow(a: Tensor, exponent: TensorLike): Tensor {
     a.requiresGrad ? sumToShape(mul(g, mul(b, pow(a, sub(b, 1)))), a.shape) : null,
     // PyTorch masks the exponent's gradient where the base is 0 and the exponent >= 0
     b.requiresGrad ? sumToShape(maskedFill(mul(g, mul(out, log(a))), a.eq(0).logicalAnd(b.ge(0)), 0), b.shape) : null,
-  ]);
+  ], { saves: b.requiresGrad ? [a, b, out] : [a, b] });
 }
 
 function minMaxBackward(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor, ties: Tensor): [Tensor | null, Tensor | null] {
@@ -102,13 +112,13 @@ function minMaxBackward(g: Tensor, a: Tensor, b: Tensor, aWins: Tensor, ties: Te
 export function maximum(a: Tensor, other: TensorLike): Tensor {
   const b = asTensor(other, a);
   const out = binaryForward('maximum', a, b);
-  return recordOp(out, 'maximum', [a, b], (g) => minMaxBackward(g, a, b, compareOp('gt', a, b), compareOp('eq', a, b)));
+  return recordOp(out, 'maximum', [a, b], (g) => minMaxBackward(g, a, b, compareOp('gt', a, b), compareOp('eq', a, b)), { saves: [a, b] });
 }
 
 export function minimum(a: Tensor, other: TensorLike): Tensor {
   const b = asTensor(other, a);
   const out = binaryForward('minimum', a, b);
-  return recordOp(out, 'minimum', [a, b], (g) => minMaxBackward(g, a, b, compareOp('lt', a, b), compareOp('eq', a, b)));
+  return recordOp(out, 'minimum', [a, b], (g) => minMaxBackward(g, a, b, compareOp('lt', a, b), compareOp('eq', a, b)), { saves: [a, b] });
 }
 
 // ---- unary ---------------------------------------------------------------------------------------
@@ -123,7 +133,7 @@ function unaryOp(op: UnaryOp, input: Tensor): Tensor {
     const gx = allocFloat(xs.length);
     getBackend().unaryBackward(op, xs, out, floatData(g), gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [x, y] });
 }
 
 export function neg(x: Tensor): Tensor {
@@ -150,7 +160,7 @@ export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', x);
 export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {}): Tensor {
   const approximate = options.approximate ?? 'none';
   if (approximate !== 'none' && approximate !== 'tanh') {
-    throw new TypeError(`gelu: approximate must be 'none' or 'tanh', got '${String(approximate)}'`);
+    throw new ConfigError('approximate', `gelu: unknown value '${String(approximate)}'`, ['none', 'tanh']);
   }
   return unaryOp(approximate === 'tanh' ? 'geluTanh' : 'gelu', x);
 }
@@ -158,7 +168,7 @@ export function gelu(x: Tensor, options: { approximate?: 'none' | 'tanh' } = {})
 /** Clamps into [min, max]; either bound may be omitted. The gradient passes where min <= x <= max. */
 export function clamp(input: Tensor, min?: number | null, max?: number | null): Tensor {
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
-    throw new TypeError('clamp: at least one of min or max must be given');
+    throw new ArgumentError('clamp: at least one of min or max must be given');
   }
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
@@ -171,7 +181,7 @@ export function clamp(input: Tensor, min?: number | null, max?: number | null): 
     const gx = allocFloat(xs.length);
     getBackend().clampBackward(xs, lo, hi, floatData(g), gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [x] });
 }
 
 // ---- comparisons and selection -----------------------------------------------------------------
@@ -224,15 +234,15 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return recordOp(result, 'where', [xs, ys], (g) => [
     xs.requiresGrad ? sumToShape(where(cond, g, 0), xs.shape) : null,
     ys.requiresGrad ? sumToShape(where(cond, 0, g), ys.shape) : null,
-  ]);
+  ], { saves: [cond] });
 }
 
 /** x with `value` where mask is true; the mask broadcasts to x's shape (Tensor.masked_fill). */
 export function maskedFill(x: Tensor, mask: Tensor, value: number): Tensor {
   const shape = broadcastShapes(x.shape, mask.shape, 'maskedFill');
   if (shape.length !== x.shape.length || shape.some((s, i) => s !== x.shape[i])) {
-    throw new RangeError(`maskedFill: mask of shape [${mask.shape.join(', ')}] does not broadcast to [${x.shape.join(', ')}]`);
+    throw new ShapeError(`maskedFill: mask of shape [${mask.shape.join(', ')}] does not broadcast to [${x.shape.join(', ')}]`);
   }
   const out = where(mask, Tensor.scalar(value, x.dtype), x.detach());
-  return recordOp(out, 'maskedFill', [x], (g) => [where(mask, 0, g)]);
+  return recordOp(out, 'maskedFill', [x], (g) => [where(mask, 0, g)], { saves: [mask] });
 }

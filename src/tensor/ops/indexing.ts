@@ -3,13 +3,14 @@ import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { formatShape, normalizeDim, numelOf, ShapeError } from '../shape.js';
 import { allocFloat, allocStorage, dataOf, floatData, Tensor, zeroStorage } from '../tensor.js';
+import { ArgumentError } from '../../errors.js';
 
 function checkIndex(index: Tensor, size: number, op: string): Int32Array {
-  if (index.dtype !== 'int32') throw new TypeError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
+  if (index.dtype !== 'int32') throw new ArgumentError(`${op}: index must be an int32 tensor, got ${index.dtype}`);
   const values = dataOf(index) as Int32Array;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (v < 0 || v >= size) throw new RangeError(`${op}: index ${v} is out of range for a dimension of size ${size}`);
+    if (v < 0 || v >= size) throw new ArgumentError(`${op}: index ${v} is out of range for a dimension of size ${size}`);
   }
   return values;
 }
@@ -30,7 +31,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     const gx = zeroStorage('float32', x.numel()) as Float32Array;
     getBackend().indexAdd(floatData(g), outer, n, inner, idx, gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [index] });
 }
 
 /**
@@ -53,7 +54,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
     const gx = zeroStorage('float32', x.numel()) as Float32Array;
     getBackend().scatterAdd(floatData(g), outer, n, inner, idx, m, gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [index] });
 }
 
 /**
@@ -74,5 +75,5 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
     getBackend().indexAdd(floatData(g), 1, num, dimSize, idx, gw);
     if (pad !== null) gw.fill(0, pad * dimSize, (pad + 1) * dimSize);
     return [new Tensor(gw, weight.shape)];
-  });
+  }, { saves: [indices] });
 }

@@ -33,7 +33,7 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     }
     start += t.shape[d]!;
   }
-  return recordOp(out, 'cat', inputs, (g) => inputs.map((t, i) => (t.requiresGrad ? g.narrow(d, starts[i]!, t.shape[d]!) : null)));
+  return recordOp(out, 'cat', inputs, (g) => inputs.map((t, i) => (t.requiresGrad ? g.narrow(d, starts[i]!, t.shape[d]!) : null)), { saves: [] });
 }
 
 /** Joins along a new dim (torch.stack); all shapes must be equal. */

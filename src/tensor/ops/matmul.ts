@@ -3,7 +3,7 @@ import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
 import { broadcastShapes, broadcastStrides, formatShape, numelOf, ShapeError } from '../shape.js';
 import { allocFloat, floatData, Tensor } from '../tensor.js';
-import { toDtype } from './elementwise.js';
+import { crossSaves, toDtype } from './elementwise.js';
 import { sumToShape } from './reduce.js';
 
 /** Byte-free description of one batched operand for the gemm kernel. */
@@ -47,7 +47,7 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   return recordOp(result, 'matmul', [a, b], (g) => [
     a.requiresGrad ? sumToShape(batchedMatmul(g, b.mT), a.shape) : null,
     b.requiresGrad ? sumToShape(batchedMatmul(a.mT, g), b.shape) : null,
-  ]);
+  ], { saves: crossSaves(a, b) });
 }
 
 /** Matrix product with torch.matmul's semantics for 1-D, 2-D and batched (broadcast) operands. */
@@ -109,5 +109,25 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
       gb = new Tensor(acc, bias.shape);
     }
     return [gx, gw, gb];
-  });
+  }, { saves: crossSaves(x, weight) });
+}
+
+/** 2-D matrix product with torch.mm's checks: both operands matrices, inner sizes equal. */
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2) throw new ShapeError(`mm: self must be a matrix, got shape ${formatShape(a.shape)}`);
+  if (b.ndim !== 2) throw new ShapeError(`mm: mat2 must be a matrix, got shape ${formatShape(b.shape)}`);
+  if (a.shape[1] !== b.shape[0]) {
+    throw new ShapeError(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  }
+  return matmul(a, b);
+}
+
+/** Batched matrix product [B, n, m] @ [B, m, p] -> [B, n, p] with torch.bmm's checks (no broadcasting). */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3) throw new ShapeError(`bmm: batch1 must be a 3D tensor, got shape ${formatShape(a.shape)}`);
+  if (b.ndim !== 3) throw new ShapeError(`bmm: batch2 must be a 3D tensor, got shape ${formatShape(b.shape)}`);
+  if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) {
+    throw new ShapeError(`bmm: expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}]`);
+  }
+  return matmul(a, b);
 }

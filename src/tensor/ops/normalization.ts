@@ -37,5 +37,5 @@ export function layerNorm(
     if (weight) grads.push(gw ? new Tensor(gw, weight.shape) : null);
     if (bias) grads.push(gb ? new Tensor(gb, bias.shape) : null);
     return grads;
-  });
+  }, { saves: weight ? [x, weight] : [x] });
 }

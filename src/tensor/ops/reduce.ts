@@ -1,14 +1,14 @@
 /** Reductions: sum, mean, var, max/min (with indices), argmax/argmin, and gradient un-broadcasting. */
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
-import { normalizeDim, numelOf, sameShape, type Shape } from '../shape.js';
+import { normalizeDim, numelOf, sameShape, ShapeError, type Shape } from '../shape.js';
 import { allocFloat, allocStorage, floatData, Tensor, zeroStorage } from '../tensor.js';
 import { toDtype } from './elementwise.js';
 
 function resolveDims(x: Tensor, dim: number | readonly number[] | null | undefined, op: string): number[] {
   if (dim === undefined || dim === null) return x.shape.map((_, i) => i);
   const dims = (typeof dim === 'number' ? [dim] : [...dim]).map((d) => normalizeDim(d, x.ndim, op));
-  if (new Set(dims).size !== dims.length) throw new RangeError(`${op}: dim ${dims.join(', ')} appears more than once`);
+  if (new Set(dims).size !== dims.length) throw new ShapeError(`${op}: dim ${dims.join(', ')} appears more than once`);
   return dims.sort((a, b) => a - b);
 }
 
@@ -51,7 +51,7 @@ export function sum(x: Tensor, dim?: number | readonly number[] | null, keepdim 
     data.set(floatData(input));
   } else data = sumKernel(floatData(input), input.shape, dims);
   const out = new Tensor(data, keepdim ? kept : droppedShape(input.shape, dims));
-  return recordOp(out, 'sum', [x], (g) => [g.reshape(kept).expand(x.shape)]);
+  return recordOp(out, 'sum', [x], (g) => [g.reshape(kept).expand(x.shape)], { saves: [] });
 }
 
 export function mean(x: Tensor, dim?: number | readonly number[] | null, keepdim = false): Tensor {
@@ -89,7 +89,7 @@ function maxAlong(x: Tensor, dim: number, keepdim: boolean, op: string): { value
   const input = toDtype(x, 'float32');
   if (input.ndim === 0) return { values: input.clone(), indices: Tensor.scalar(0, 'int32') };
   const d = normalizeDim(dim, input.ndim, op);
-  if (input.shape[d] === 0) throw new RangeError(`${op}: cannot reduce over an empty dimension`);
+  if (input.shape[d] === 0) throw new ShapeError(`${op}: cannot reduce over an empty dimension`);
   const [outer, n, inner] = outerNInner(input.shape, d);
   const values = allocFloat(outer * inner);
   const indices = allocStorage('int32', outer * inner) as Int32Array;
@@ -103,7 +103,7 @@ function maxAlong(x: Tensor, dim: number, keepdim: boolean, op: string): { value
     const gx = zeroStorage('float32', input.numel()) as Float32Array;
     getBackend().scatterAdd(floatData(g), outer, n, inner, indices, 1, gx);
     return [new Tensor(gx, input.shape)];
-  });
+  }, { saves: [idx] });
   return { values: out, indices: idx };
 }
 
@@ -119,13 +119,13 @@ export function minDim(x: Tensor, dim: number, keepdim = false): { values: Tenso
 /** Max of all elements; ties share the gradient evenly, as PyTorch's max() does. */
 export function maxAll(x: Tensor): Tensor {
   const flat = x.reshape([-1]);
-  if (flat.numel() === 0) throw new RangeError('max(): cannot reduce an empty tensor');
+  if (flat.numel() === 0) throw new ShapeError('max(): cannot reduce an empty tensor');
   const r = maxAlong(flat.detach(), 0, false, 'max');
   const out = r.values;
   return recordOp(out, 'max', [x], (g) => {
     const hits = x.eq(out).float();
     return [hits.mul(g.div(hits.sum()))];
-  });
+  }, { saves: [x, out] });
 }
 
 export function minAll(x: Tensor): Tensor {

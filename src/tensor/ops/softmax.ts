@@ -16,11 +16,12 @@ export function softmax(input: Tensor, dim: number): Tensor {
   const [outer, n, inner] = layout(x, dim, 'softmax');
   const y = allocFloat(x.numel());
   getBackend().softmax(floatData(x), outer, n, inner, y);
-  return recordOp(new Tensor(y, x.shape), 'softmax', [input], (g) => {
+  const out = new Tensor(y, x.shape);
+  return recordOp(out, 'softmax', [input], (g) => {
     const gx = allocFloat(y.length);
     getBackend().softmaxBackward(y, floatData(g), outer, n, inner, gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [out] });
 }
 
 export function logSoftmax(input: Tensor, dim: number): Tensor {
@@ -28,9 +29,10 @@ export function logSoftmax(input: Tensor, dim: number): Tensor {
   const [outer, n, inner] = layout(x, dim, 'logSoftmax');
   const y = allocFloat(x.numel());
   getBackend().logSoftmax(floatData(x), outer, n, inner, y);
-  return recordOp(new Tensor(y, x.shape), 'logSoftmax', [input], (g) => {
+  const out = new Tensor(y, x.shape);
+  return recordOp(out, 'logSoftmax', [input], (g) => {
     const gx = allocFloat(y.length);
     getBackend().logSoftmaxBackward(y, floatData(g), outer, n, inner, gx);
     return [new Tensor(gx, x.shape)];
-  });
+  }, { saves: [out] });
 }

@@ -3,10 +3,14 @@
  * data, transpose, permute, slicing, expand) and copies only when they do not.
  */
 import { getBackend, type Strided } from '../../backend/index.js';
-import { recordOp } from '../autograd.js';
+import { recordOp, type RecordOptions } from '../autograd.js';
 import { contiguousStrides, formatShape, inferShape, normalizeDim, numelOf, sameShape, ShapeError, viewStrides } from '../shape.js';
 import { allocStorage, strided, Tensor } from '../tensor.js';
 import { sumToShape } from './reduce.js';
+
+/** Views and copies read nothing in backward but the gradient: an in-place change of x afterwards is fine. */
+const NOTHING_SAVED: RecordOptions = { saves: [] };
+const A_VIEW: RecordOptions = { saves: [], view: true };
 
 function makeView(x: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
   return new Tensor(x.storage, shape, strides, offset);
@@ -21,11 +25,11 @@ function materialize(x: Tensor): Tensor {
 
 export function contiguous(x: Tensor): Tensor {
   if (x.isContiguous()) return x;
-  return recordOp(materialize(x), 'contiguous', [x], (g) => [g]);
+  return recordOp(materialize(x), 'contiguous', [x], (g) => [g], NOTHING_SAVED);
 }
 
 export function clone(x: Tensor): Tensor {
-  return recordOp(materialize(x), 'clone', [x], (g) => [g]);
+  return recordOp(materialize(x), 'clone', [x], (g) => [g], NOTHING_SAVED);
 }
 
 export function view(x: Tensor, shape: readonly number[]): Tensor {
@@ -36,7 +40,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
       `view: size ${formatShape(target)} is not compatible with the input's size and stride ${formatShape(x.shape)}/${formatShape(x.strides)}; use reshape() (which copies) instead`,
     );
   }
-  return recordOp(makeView(x, target, strides, x.offset), 'view', [x], (g) => [g.reshape(x.shape)]);
+  return recordOp(makeView(x, target, strides, x.offset), 'view', [x], (g) => [g.reshape(x.shape)], A_VIEW);
 }
 
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
@@ -44,7 +48,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   if (sameShape(target, x.shape)) return x;
   const strides = viewStrides(x.shape, x.strides, target);
   const out = strides ? makeView(x, target, strides, x.offset) : new Tensor(materialize(x).storage, target);
-  return recordOp(out, 'reshape', [x], (g) => [g.reshape(x.shape)]);
+  return recordOp(out, 'reshape', [x], (g) => [g.reshape(x.shape)], strides ? A_VIEW : NOTHING_SAVED);
 }
 
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
@@ -55,7 +59,7 @@ export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   const strides = [...x.strides];
   [shape[a], shape[b]] = [shape[b]!, shape[a]!];
   [strides[a], strides[b]] = [strides[b]!, strides[a]!];
-  return recordOp(makeView(x, shape, strides, x.offset), 'transpose', [x], (g) => [transpose(g, a, b)]);
+  return recordOp(makeView(x, shape, strides, x.offset), 'transpose', [x], (g) => [transpose(g, a, b)], A_VIEW);
 }
 
 export function t(x: Tensor): Tensor {
@@ -70,7 +74,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   const out = makeView(x, order.map((d) => x.shape[d]!), order.map((d) => x.strides[d]!), x.offset);
   const inverse = new Array<number>(order.length);
   order.forEach((d, i) => (inverse[d] = i));
-  return recordOp(out, 'permute', [x], (g) => [permute(g, inverse)]);
+  return recordOp(out, 'permute', [x], (g) => [permute(g, inverse)], A_VIEW);
 }
 
 export function unsqueeze(x: Tensor, dim: number): Tensor {
@@ -79,7 +83,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   const strides = [...x.strides];
   shape.splice(d, 0, 1);
   strides.splice(d, 0, d < x.ndim ? x.strides[d]! * x.shape[d]! : 1);
-  return recordOp(makeView(x, shape, strides, x.offset), 'unsqueeze', [x], (g) => [g.reshape(x.shape)]);
+  return recordOp(makeView(x, shape, strides, x.offset), 'unsqueeze', [x], (g) => [g.reshape(x.shape)], A_VIEW);
 }
 
 export function squeeze(x: Tensor, dim?: number): Tensor {
@@ -91,7 +95,7 @@ export function squeeze(x: Tensor, dim?: number): Tensor {
   }
   if (keep.length === x.ndim) return x;
   const out = makeView(x, keep.map((i) => x.shape[i]!), keep.map((i) => x.strides[i]!), x.offset);
-  return recordOp(out, 'squeeze', [x], (g) => [g.reshape(x.shape)]);
+  return recordOp(out, 'squeeze', [x], (g) => [g.reshape(x.shape)], A_VIEW);
 }
 
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
@@ -134,7 +138,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     }
   }
   if (sameShape(outShape, x.shape)) return x;
-  return recordOp(makeView(x, outShape, strides, x.offset), 'expand', [x], (g) => [sumToShape(g, x.shape)]);
+  return recordOp(makeView(x, outShape, strides, x.offset), 'expand', [x], (g) => [sumToShape(g, x.shape)], A_VIEW);
 }
 
 /** Gradient of a view taken by `takeView`: zeros everywhere except the viewed region. */
@@ -176,7 +180,7 @@ export function slice(x: Tensor, dim: number, start?: number | null, end?: numbe
   strides[d] = x.strides[d]! * step;
   const take = (t: Tensor) => makeView(t, shape, t.strides.map((st, i) => (i === d ? st * step : st)), t.offset + s * t.strides[d]!);
   const out = makeView(x, shape, strides, x.offset + s * x.strides[d]!);
-  return recordOp(out, 'slice', [x], (g) => [scatterIntoZeros(g, x.shape, take)], (g, acc) => addIntoRegion(g, acc, take));
+  return recordOp(out, 'slice', [x], (g) => [scatterIntoZeros(g, x.shape, take)], { ...A_VIEW, backwardInto: (g, acc) => addIntoRegion(g, acc, take) });
 }
 
 export function select(x: Tensor, dim: number, index: number): Tensor {
@@ -188,7 +192,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const shape = x.shape.filter((_, k) => k !== d);
   const take = (t: Tensor) => makeView(t, shape, t.strides.filter((_, k) => k !== d), t.offset + i * t.strides[d]!);
   const out = take(x);
-  return recordOp(out, 'select', [x], (g) => [scatterIntoZeros(g, x.shape, take)], (g, acc) => addIntoRegion(g, acc, take));
+  return recordOp(out, 'select', [x], (g) => [scatterIntoZeros(g, x.shape, take)], { ...A_VIEW, backwardInto: (g, acc) => addIntoRegion(g, acc, take) });
 }
 
 export function split(x: Tensor, splitSize: number | readonly number[], dim = 0): Tensor[] {
@@ -218,4 +222,22 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   const d = normalizeDim(dim, x.ndim, 'chunk');
   if (!Number.isInteger(chunks) || chunks <= 0) throw new ShapeError(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
+}
+
+/**
+ * x tiled `repeats[d]` times along each dim (Tensor.repeat); extra leading repeats add dims. A copy,
+ * composed from a view that expands a size-1 dim beside each dim and a reshape, so its gradient
+ * (the sum over the copies) follows from expand's.
+ */
+export function repeat(x: Tensor, repeats: readonly number[]): Tensor {
+  if (repeats.length < x.ndim) {
+    throw new ShapeError(`repeat: number of dimensions of repeat dims (${repeats.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+  }
+  for (const r of repeats) if (!Number.isInteger(r) || r < 0) throw new ShapeError(`repeat: repeats must be non-negative integers, got ${formatShape(repeats)}`);
+  const lead = repeats.length - x.ndim;
+  const sizes = [...new Array<number>(lead).fill(1), ...x.shape];
+  // [1, s0, 1, s1, ...] expanded to [r0, s0, r1, s1, ...], then merged pairwise into [r0 * s0, ...]
+  const interleaved = reshape(x, sizes.flatMap((s) => [1, s]));
+  const expanded = expand(interleaved, sizes.flatMap((s, d) => [repeats[d]!, s]));
+  return reshape(expanded, sizes.map((s, d) => s * repeats[d]!));
 }
