@@ -105,7 +105,9 @@ export function chartSpec(options: ChartOptions): TopLevelSpec {
   const x = {
     field: 'x', type: 'quantitative', title: options.xLabel,
     scale: { ...(options.logX ? { type: 'log' } : {}), ...(options.xDomain ? { domain: options.xDomain } : { nice: false }) },
-    axis: { ...(options.logX ? { format: '~e' } : {}), labelFlush: true },
+    // about one tick per 80 pixels: Vega's default count puts ticks so close that it hides every
+    // other label, and on steps 1..800 the ones left read 50, 150, ... instead of round hundreds
+    axis: { ...(options.logX ? { format: '~e' } : { tickCount: Math.max(2, Math.round((options.width ?? 560) / 80)) }), labelFlush: true },
   };
   const y = {
     field: 'y', type: 'quantitative', title: options.yLabel,

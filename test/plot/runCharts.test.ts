@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { writeFakeRun, type FakeRunOptions } from './fakeRun.js';
-import { chartSpec, readRun, runCharts, compareRunCharts, smoothEma, spansDecades, type Chart } from '../../src/plot/index.js';
+import { chartSpec, chartSvg, readRun, runCharts, compareRunCharts, smoothEma, spansDecades, type Chart } from '../../src/plot/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'anneal-plot-'));
 const fakeRun = (name: string, options: FakeRunOptions = {}) => writeFakeRun(root, name, options);
@@ -101,4 +101,13 @@ test('a directory without metrics.jsonl is an input error naming it', () => {
   assert.throws(() => readRun(join(root, 'nothing')), /run directory .*nothing does not exist/);
   mkdirSync(join(root, 'empty'));
   assert.throws(() => readRun(join(root, 'empty')), /is not a run directory \(metrics\.jsonl is missing/);
+});
+
+test('a step axis from 1 to 800 shows every tick label, at round hundreds', async () => {
+  const x = Array.from({ length: 800 }, (_, i) => i + 1);
+  const svg = await chartSvg({ title: 'Loss', xLabel: 'step', yLabel: 'loss', series: [{ name: 'loss', x, y: x.map((s) => 3 / Math.sqrt(s)) }], logY: false });
+  const doc = parseSvg(svg);
+  const axis = elements(doc, 'g').find((g) => g.getAttribute('aria-label')?.startsWith("X-axis titled 'step'"))!;
+  const labels = (Array.from(axis.getElementsByTagName('text')) as unknown as Element[]).filter((t) => t.getAttribute('opacity') !== '0' && t.textContent !== 'step').map((t) => t.textContent);
+  assert.deepEqual(labels, ['100', '200', '300', '400', '500', '600', '700', '800']);
 });

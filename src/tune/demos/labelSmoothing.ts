@@ -93,7 +93,7 @@ export async function labelSmoothingDemo(options: DemoOptions & { smoothing?: nu
     title: 'Validation perplexity and token accuracy',
     svg: await chartSvg({
       title: 'Validation perplexity with and without label smoothing',
-      subtitle: `numbers-to-words, 2+2-layer Transformer (d 32), Noam schedule, seed ${options.seed ?? 0}; perplexity is exp of the plain cross-entropy`,
+      subtitle: `numbers-to-words, d 32, Noam, seed ${options.seed ?? 0}; perplexity = exp of the plain cross-entropy`,
       xLabel: 'step', yLabel: 'validation perplexity', legend: 'bottom',
       series: runs.map((r, i) => ({ name: r.variant.label, x: r.run.evals.map((e) => e.step), y: r.run.evals.map((e) => e.perplexity), style: { color: palette[i], points: true } })),
     }),
