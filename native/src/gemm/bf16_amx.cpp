@@ -160,15 +160,25 @@ void packA(const Operands& op, int64_t i0, int64_t mc, int64_t p0, int64_t kc, u
                            i < mc ? _mm512_maskz_loadu_epi16(m, a + (i0 + i) * rs + p0 + s * kKB) : _mm512_setzero_si512());
     }
   } else if (rs == 1) {
-    // A^T in memory (g^T x): each k holds consecutive rows; write them down the panel's column
+    // A^T in memory (g^T x): rows p and p+1 hold 32 consecutive i each; interleaved they are one
+    // 32-bit pair per i, and a 16 x 16 transpose of those turns 16 pairs into 32 values of a row
     const __mmask32 m = tailMask32(mc);
-    alignas(64) uint16_t col[32];
+    const __m512i lo = _mm512_load_si512(kInterleaveLo), hi = _mm512_load_si512(kInterleaveHi);
     for (int64_t s = 0; s < steps; s++) {
-      uint16_t* blk = dst + s * kMR * kKB;
-      for (int64_t q = 0; q < kKB; q++) {
-        const int64_t p = s * kKB + q;
-        _mm512_store_si512(col, p < kc ? _mm512_maskz_loadu_epi16(m, a + i0 + (p0 + p) * cs) : _mm512_setzero_si512());
-        for (int64_t i = 0; i < kMR; i++) blk[i * kKB + q] = col[i];
+      __m512 top[16], bottom[16];
+      for (int pp = 0; pp < 16; pp++) {
+        const int64_t p = s * kKB + 2 * pp;
+        const uint16_t* src = a + i0 + (p0 + p) * cs;
+        const __m512i r0 = p < kc ? _mm512_maskz_loadu_epi16(m, src) : _mm512_setzero_si512();
+        const __m512i r1 = p + 1 < kc ? _mm512_maskz_loadu_epi16(m, src + cs) : _mm512_setzero_si512();
+        top[pp] = _mm512_castsi512_ps(_mm512_permutex2var_epi16(r0, lo, r1));
+        bottom[pp] = _mm512_castsi512_ps(_mm512_permutex2var_epi16(r0, hi, r1));
+      }
+      transpose16x16(top);
+      transpose16x16(bottom);
+      for (int i = 0; i < 16; i++) {
+        _mm512_store_ps(reinterpret_cast<float*>(dst + (s * kMR + i) * kKB), top[i]);
+        _mm512_store_ps(reinterpret_cast<float*>(dst + (s * kMR + 16 + i) * kKB), bottom[i]);
       }
     }
   } else {
