@@ -1,5 +1,5 @@
 // sgemm and gemmBf16 against a naive double-precision loop, on every path this CPU has (portable,
-// avx2, avx512; bf16: convert on each of those, avx512bf16) at 1, 2 and 3 threads: random shapes with
+// avx2, avx512; bf16: convert on each of those, avx512bf16, amx) at 1, 2 and 3 threads: random shapes with
 // odd sizes around the register tiles and cache blocks, every operand layout (row- and column-major,
 // padded, general strides, stride 0), batches with arbitrary and shared offsets, ldc > n, alpha, beta
 // (beta 0 with C full of NaN), bias, k = 0, empty products, NaN and Inf inputs. Every path must give
@@ -207,6 +207,7 @@ std::vector<Path> paths() {
   setBf16Kernel(Bf16Kernel::Avx512Bf16);
   if (std::string(bf16GemmKernelName()) == "avx512bf16") out.push_back({"bf16/avx512bf16", Isa::Avx512, true, Bf16Kernel::Avx512Bf16});
   setBf16Kernel(Bf16Kernel::Amx);
+  if (std::string(bf16GemmKernelName()) == "amx") out.push_back({"bf16/amx", Isa::Avx512, true, Bf16Kernel::Amx});
   return out;
 }
 
@@ -291,6 +292,13 @@ std::vector<Case> edgeCases() {
   // NaN and Inf inputs propagate as in a naive loop
   out.push_back({33, 40, 70, 2, R, R, 1, 0, false, 0, 0.02});
   out.push_back({40, 33, 300, 1, C, C, 1, 1, true, 0, 0.003});
+  // around AMX's 32 x 32 blocks and 32-deep k steps, in every pairing of A's and B's layouts
+  const int64_t odd[] = {1, 15, 17, 31, 33, 100, 257};
+  for (int x = 0; x < 7; x++) {
+    const Layout la = x % 2 ? C : R, lb = x % 3 ? R : C;
+    out.push_back({odd[x], odd[(x + 3) % 7], odd[(x + 5) % 7], 1 + x % 2, la, lb, x % 2 ? 1.0f : -0.5f, x % 3 ? 0.0f : 0.5f,
+                   x % 2 == 0, x % 4, 0});
+  }
   // training shapes (lm-small): forward x W^T, dW = g^T x, dx = g W, attention batch
   out.push_back({512, 384, 128, 1, R, C, 1, 0, true, 0, 0});
   out.push_back({128, 128, 512, 1, C, R, 1, 0, false, 0, 0});

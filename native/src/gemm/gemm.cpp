@@ -91,16 +91,20 @@ Bf16Kernel initialBf16Cap() {
 
 std::atomic<int> bf16Cap{static_cast<int>(initialBf16Cap())};
 
-// The bf16 kernels, best first. An AMX kernel (tdpbf16ps on 16 x 32 bf16 tiles; needs
-// cpuFeatures().amxBf16 and Bf16Kernel::Amx) belongs at the head of this chain, named "amx", as a
-// bf16_amx.cpp exporting Kernels bf16Amx() through the same driver.h policy interface.
+// The bf16 kernels, best first: AMX tiles (cpu.cpp reports AMX only once Linux granted the tile
+// state), vdpbf16ps, then the fp32 kernels on converted panels.
 const Kernel& bf16Kernel() {
+  static const Kernel amx{gemm::bf16Amx(), "amx"};
   static const Kernel native{gemm::bf16Avx512Bf16(), "avx512bf16"};
   static const Kernel portable{gemm::bf16Portable(), "convert"};
   static const Kernel avx2{gemm::bf16Avx2(), "convert"};
   static const Kernel avx512{gemm::bf16Avx512(), "convert"};
   const Isa isa = activeIsa();
   const int cap = bf16Cap.load(std::memory_order_relaxed);
+  const CpuFeatures& f = cpuFeatures();
+  if (cap >= static_cast<int>(Bf16Kernel::Amx) && isa == Isa::Avx512 && f.amxTile && f.amxBf16 && f.avx512bf16 &&
+      amx.available())
+    return amx;
   if (cap >= static_cast<int>(Bf16Kernel::Avx512Bf16) && isa == Isa::Avx512 && cpuFeatures().avx512bf16 && native.available())
     return native;
   switch (isa) {

@@ -30,8 +30,8 @@ struct SgemmArgs {
 void sgemm(const SgemmArgs& args);
 
 // The same contract with bf16 operands (uint16 bit patterns) and fp32 accumulation and output.
-// The vdpbf16ps kernel (bf16GemmKernelName() "avx512bf16") treats denormal inputs and results of
-// its multiply-adds as zero, as that instruction does; the "convert" kernels keep them.
+// The vdpbf16ps and AMX kernels (bf16GemmKernelName() "avx512bf16", "amx") treat denormal inputs
+// and results of their multiply-adds as zero, as those instructions do; the "convert" kernels keep them.
 struct Bf16GemmArgs {
   int64_t m, n, k, batch;
   const uint16_t* a;
@@ -64,8 +64,8 @@ const char* bf16GemmKernelName();
 
 // Caps the bf16 kernel family like setIsa caps the fp32 one (tests force every path on one machine):
 // Convert runs the fp32 kernels of activeIsa() on panels converted while packing; Avx512Bf16 uses
-// vdpbf16ps where the CPU has it (and activeIsa() is Avx512); Amx would use AMX tiles (not built
-// yet: no AMX machine to test on). ANNEAL_BF16=convert|avx512bf16|amx sets the initial cap
+// vdpbf16ps where the CPU has it (and activeIsa() is Avx512); Amx uses AMX tiles (tdpbf16ps) where
+// the CPU has AMX-BF16, Linux granted the tile state and activeIsa() is Avx512. ANNEAL_BF16=convert|avx512bf16|amx sets the initial cap
 // (default: the best there is). A level the CPU lacks falls back to the next one down.
 enum class Bf16Kernel { Convert = 0, Avx512Bf16 = 1, Amx = 2 };
 void setBf16Kernel(Bf16Kernel cap);

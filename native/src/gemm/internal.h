@@ -61,6 +61,8 @@ Kernels bf16Portable();
 Kernels bf16Avx2();
 Kernels bf16Avx512();
 Kernels bf16Avx512Bf16();
+// bf16 operands on AMX tiles (tdpbf16ps); packSize 0 where the compiler cannot emit them.
+Kernels bf16Amx();
 
 }  // namespace gemm
 }  // namespace anneal
