@@ -23,6 +23,13 @@ export function halfGemm(dtype: HalfDtype, m: number, n: number, k: number, batc
   const c = allocFloat(batch * m * n);
   const shape = { m, n, k, batch, aOffsets: a.offsets, aRowStride: a.rowStride, aColStride: a.colStride, bOffsets: b.offsets, bRowStride: b.rowStride, bColStride: b.colStride, c, bias };
   if (dtype === 'bf16' && backend.gemmBf16) backend.gemmBf16({ ...shape, a: a.data, b: b.data });
-  else backend.gemm({ ...shape, a: fromHalf(dtype, a.data, allocFloat(a.data.length)), b: fromHalf(dtype, b.data, allocFloat(b.data.length)) });
+  else {
+    // the widened operands live only for this call: untracked by the scopes, handed back at once
+    const af = fromHalf(dtype, a.data, backend.alloc('float32', a.data.length) as Float32Array);
+    const bf = fromHalf(dtype, b.data, backend.alloc('float32', b.data.length) as Float32Array);
+    backend.gemm({ ...shape, a: af, b: bf });
+    backend.release(af);
+    backend.release(bf);
+  }
   return roundHalf(dtype, c);
 }
