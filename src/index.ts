@@ -13,6 +13,7 @@ export * as data from './data/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
 export * as tune from './tune/index.js';
+export * as amp from './amp/index.js';
 export { AnnealError, ArgumentError, ConfigError, InputError, InternalError } from './errors.js';
 export { strictOptions, suggestKey, parseConfig, describeOptions, UnknownOptionError, type OptionsSchema, type OptionInfo, type StrictOptionsNaming } from './options.js';
 export { version } from './version.js';

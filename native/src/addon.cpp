@@ -597,6 +597,30 @@ KERNEL(ToBf16)
   f32ToBf16(static_cast<float*>(x.data), static_cast<uint16_t*>(out.data), n);
 END
 
+KERNEL(ToFp16)
+  const int64_t n = I(0);
+  Arr x = typed(env, info[0], "x", F32), out = arr(env, info[1], "out");
+  if (out.type != napi_uint16_array) fail("toFp16: out must be a Uint16Array");
+  need(x, n, "x"); need(out, n, "out");
+  f32ToF16(static_cast<float*>(x.data), static_cast<uint16_t*>(out.data), n);
+END
+
+KERNEL(FromBf16)
+  const int64_t n = I(0);
+  Arr x = arr(env, info[0], "x"), out = typed(env, info[1], "out", F32);
+  if (x.type != napi_uint16_array) fail("fromBf16: x must be a Uint16Array");
+  need(x, n, "x"); need(out, n, "out");
+  bf16ToF32(static_cast<uint16_t*>(x.data), static_cast<float*>(out.data), n);
+END
+
+KERNEL(FromFp16)
+  const int64_t n = I(0);
+  Arr x = arr(env, info[0], "x"), out = typed(env, info[1], "out", F32);
+  if (x.type != napi_uint16_array) fail("fromFp16: x must be a Uint16Array");
+  need(x, n, "x"); need(out, n, "out");
+  f16ToF32(static_cast<uint16_t*>(x.data), static_cast<float*>(out.data), n);
+END
+
 // ---- attention ----
 
 AttentionDims readDims(Cursor& c) {
@@ -667,6 +691,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   EXPORT("bernoulliMask", BernoulliMask); EXPORT("dropoutApply", DropoutApply);
   EXPORT("adam", Adam); EXPORT("sgd", Sgd); EXPORT("sumPow", SumPow); EXPORT("scaleInPlace", ScaleInPlace);
   EXPORT("gemm", Gemm); EXPORT("gemmBf16", GemmBf16); EXPORT("toBf16", ToBf16);
+  EXPORT("toFp16", ToFp16); EXPORT("fromBf16", FromBf16); EXPORT("fromFp16", FromFp16);
   EXPORT("attention", Attention); EXPORT("attentionBackward", AttentionBackward);
 #undef EXPORT
   return exports;

@@ -278,6 +278,12 @@ export interface Backend {
 
   /** BF16 storage (round to nearest even, bit patterns in a Uint16Array), where the backend has it. */
   toBf16?(x: Float32Array, out: Uint16Array): void;
+  /** bf16 bit patterns back to float32 (exact). */
+  fromBf16?(x: Uint16Array, out: Float32Array): void;
+  /** IEEE fp16 storage (round to nearest even, overflow to Inf, subnormals kept), bit patterns in a Uint16Array. */
+  toFp16?(x: Float32Array, out: Uint16Array): void;
+  /** fp16 bit patterns back to float32 (exact). */
+  fromFp16?(x: Uint16Array, out: Float32Array): void;
   /** gemm on BF16 operands with float32 accumulation and output, same contract as gemm (mixed precision). */
   gemmBf16?(args: Omit<GemmArgs, 'a' | 'b'> & { a: Uint16Array; b: Uint16Array }): void;
 }

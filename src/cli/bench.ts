@@ -2,7 +2,7 @@
  * `anneal bench`: throughput figures to set beside ../shared/bench/torch_ref.py, with the same
  * models, recipe, FLOP formula and JSON field names, so the two can be compared in one run.
  *   anneal bench --op matmul --n 1024 [--precision bf16] --json
- *   anneal bench --config lm-small --steps 30 --json
+ *   anneal bench --config lm-small --steps 30 [--precision bf16|fp16] --json
  * Each training step is timed as the reference times it: forward, loss, zeroGrad, backward,
  * clipping and the optimizer step; the first --warmup steps are not timed.
  */
@@ -11,7 +11,8 @@ import type { Command } from 'commander';
 import * as anneal from '../index.js';
 import { backendInfo, getBackend } from '../backend/index.js';
 import { ConfigError } from '../errors.js';
-import { Generator, manualSeed, noGrad, randint, tidy, type Tensor } from '../tensor/index.js';
+import { autocast, Generator, manualSeed, noGrad, randint, tidy, type Precision, type Tensor } from '../tensor/index.js';
+import { halfBytes } from '../tensor/half.js';
 import { UsageError } from './usage.js';
 
 const { nn, optim, loss } = anneal;
@@ -98,6 +99,18 @@ export interface TrainBenchResult {
   gc_per_step: number; gc_ms_per_step: number;
   /** MB of new buffers the backend's pool had to create per timed step (the rest were reused). */
   alloc_mb_per_step: number;
+  precision: Precision;
+  /**
+   * MB held after the forward pass and the loss, before backward, beyond what was held before it
+   * (the most over the timed steps): the pool's buffers in use plus autocast's 16-bit copies.
+   */
+  activation_mb: number;
+}
+
+/** Bytes of pool buffers handed out and not back, plus autocast's 16-bit buffers made so far. */
+function bytesHeld(): number {
+  const s = getBackend().memoryStats();
+  return s.bytesCreated - s.bytesFree + halfBytes();
 }
 
 /**
@@ -121,13 +134,16 @@ function gcCounter(): { start(): void; stop(): void; result(): Promise<{ count: 
   };
 }
 
-export async function benchTrain(name: string, steps: number, warmup: number): Promise<TrainBenchResult> {
+export async function benchTrain(name: string, steps: number, warmup: number, precision: Precision = 'fp32'): Promise<TrainBenchResult> {
   const c = benchConfigs[name];
   if (!c) throw new ConfigError('--config', `unknown config '${name}'`, Object.keys(benchConfigs));
   const m = buildBenchModel(c, steps + warmup);
   const params = m.model.parameters();
   const optimizer = new optim.AdamW(params, { lr: 3e-4, betas: [0.9, 0.98], eps: 1e-8, weightDecay: 0.01 });
   m.model.train();
+  // fp16 as the trainer runs it: dynamic loss scaling, clipping on the unscaled gradients
+  const scaler = precision === 'fp16' ? new anneal.amp.GradScaler() : null;
+  let activation = 0;
   const times: number[] = [];
   let finalLoss = NaN;
   const gc = gcCounter();
@@ -139,14 +155,20 @@ export async function benchTrain(name: string, steps: number, warmup: number): P
     }
     const t0 = performance.now();
     finalLoss = tidy(() => {
-      const l = m.loss(i);
+      const held = bytesHeld();
+      const l = autocast(precision, () => m.loss(i));
+      if (i >= warmup) activation = Math.max(activation, bytesHeld() - held);
       optimizer.zeroGrad();
-      l.backward();
+      (scaler ? scaler.scale(l) : l).backward();
       return l.item();
     });
     tidy(() => {
+      if (scaler) scaler.unscale(optimizer);
       nn.utils.clipGradNorm(params, 1.0);
-      optimizer.step();
+      if (scaler) {
+        scaler.step(optimizer);
+        scaler.update();
+      } else optimizer.step();
     });
     if (i >= warmup) times.push((performance.now() - t0) / 1000);
   }
@@ -161,6 +183,7 @@ export async function benchTrain(name: string, steps: number, warmup: number): P
     config: name, params: m.model.numParameters(), non_embedding_params: n, tokens_per_step: tokens, median_step_s: med,
     tokens_per_s: tokens / med, gflops: flops / med / 1e9, final_loss: finalLoss, peak_rss_mb: peakRssMb(),
     gc_per_step: gcs.count / steps, gc_ms_per_step: gcs.ms / steps, alloc_mb_per_step: created / steps / 2 ** 20,
+    precision, activation_mb: activation / 2 ** 20,
   };
 }
 
@@ -209,7 +232,7 @@ export function registerBench(program: Command): void {
     .description('measure matmul GFLOP/s or training tokens/s on the models of ../shared/bench/torch_ref.py')
     .option('--op <op>', 'a kernel benchmark: matmul')
     .option('--n <n>', 'matrix size for --op matmul', '1024')
-    .option('--precision <p>', 'fp32 or bf16 (native backend) for --op matmul', 'fp32')
+    .option('--precision <p>', 'fp32 or bf16 (native backend) for --op matmul; fp32, bf16 or fp16 (autocast) for --config', 'fp32')
     .option('--config <name>', `a training benchmark: ${Object.keys(benchConfigs).join(', ')}`)
     .option('--steps <n>', 'timed training steps', '30')
     .option('--warmup <n>', 'untimed steps before them', '3')
@@ -222,7 +245,9 @@ export function registerBench(program: Command): void {
         if (opts.precision !== 'fp32' && opts.precision !== 'bf16') throw new ConfigError('--precision', `unknown precision '${opts.precision}'`, ['fp32', 'bf16']);
         result = benchMatmul(positiveInt(opts.n, '--n', 1024), opts.precision);
       } else {
-        result = await benchTrain(opts.config!, positiveInt(opts.steps, '--steps', 30), positiveInt(opts.warmup, '--warmup', 3, 0));
+        const p = opts.precision;
+        if (p !== 'fp32' && p !== 'bf16' && p !== 'fp16') throw new ConfigError('--precision', `unknown precision '${p}'`, ['fp32', 'bf16', 'fp16']);
+        result = await benchTrain(opts.config!, positiveInt(opts.steps, '--steps', 30), positiveInt(opts.warmup, '--warmup', 3, 0), p);
       }
       const info = backendInfo();
       const out = { ...result, engine: 'anneal', version: anneal.version, backend: info.name, threads: info.threads, isa: info.isa };

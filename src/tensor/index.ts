@@ -15,6 +15,7 @@ export {
 } from './ops/elementwise.js';
 export { sum, mean, sumToShape } from './ops/reduce.js';
 export { matmul, mm, bmm, linear } from './ops/matmul.js';
+export { autocast, autocastDtype, PRECISIONS, type HalfDtype, type Precision } from './autocast.js';
 export { topk, type TopkOptions } from './ops/topk.js';
 export { DTYPES } from './dtype.js';
 export { cat, stack } from './ops/join.js';

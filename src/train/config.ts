@@ -163,6 +163,8 @@ const trainingSchema = (d: { batchSize: number; maxSteps: number | null; maxEpoc
       checkpointEvery: positiveInt().nullable().default(null).describe('optimizer steps between checkpoints in OUT/checkpoints (null: at every evaluation)'),
       keepCheckpoints: positiveInt().default(2).describe('the most recent checkpoints kept, besides the best by validation loss'),
       saveModel: z.enum(['final', 'best']).default('final').describe("which model OUT/model holds: the final one, or the best by validation loss"),
+      precision: z.enum(['fp32', 'bf16', 'fp16']).default('fp32').describe("'fp32'; or mixed precision: forward and loss under autocast in 'bf16' or 'fp16' (matrix products in the half format, float32 master weights and optimizer state)"),
+      lossScaling: z.boolean().nullable().default(null).describe('dynamic loss scaling (GradScaler with PyTorch\'s defaults: skips steps whose gradients overflow); null: on for fp16, off for bf16 and fp32'),
     })
     .strict();
 

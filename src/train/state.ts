@@ -4,6 +4,7 @@
  * random generator, the loader's place, the optimizer and scheduler, the evaluation history the
  * stopping rules read).
  */
+import type { GradScalerState } from '../amp/index.js';
 import type { OptimizerStateDict } from '../optim/index.js';
 import type { GeneratorState } from '../tensor/index.js';
 
@@ -41,6 +42,10 @@ export interface TrainState {
   history: EvalRecord[];
   /** Recent training losses, as many as the convergence rule reads. */
   recentLosses: number[];
+  /** The loss scaler's state when training.lossScaling is on (fp16), else absent. */
+  gradScaler?: GradScalerState;
+  /** Optimizer steps skipped because their gradients overflowed (loss scaling). */
+  skippedSteps?: number;
 }
 
 export function initialState(): Omit<TrainState, 'loader' | 'rng' | 'optimizer' | 'scheduler'> {

@@ -6,11 +6,12 @@
  * TrainState, so a resumed run continues exactly where it stopped. The loop reports through events
  * and never prints: the CLI decides how they look.
  */
+import { GradScaler } from '../amp/index.js';
 import { getBackend } from '../backend/index.js';
 import { AnnealError, InputError } from '../errors.js';
 import type { DirWriteOptions } from '../io/index.js';
 import { Dropout, loadWeights, loadWeightsFrom, MultiheadAttention, toPyTorchStateDict, utils, type Module } from '../nn/index.js';
-import { getRngState, manualSeed, noGrad, setRngState, tidy, type Tensor } from '../tensor/index.js';
+import { autocast, getRngState, manualSeed, noGrad, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { buildOptimizer, buildScheduler, type TrainScheduler } from './builders.js';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { checkScheduleLength, parseTrainConfig, scheduleWarning, type TrainConfig, type TrainConfigInput } from './config.js';
@@ -27,6 +28,8 @@ export type TrainEvent =
   | {
       type: 'step'; step: number; totalSteps: number; phase: TrainState['phase']; epoch: number; loss: number; lr: number; gradNorm: number; paramNorm: number;
       tokensPerSecond: number; paddingRatio: number; elapsedSeconds: number;
+      /** With loss scaling: the scale this step's backward used, and the steps skipped so far for overflowing gradients. */
+      lossScale?: number; skippedSteps?: number;
     }
   | ({ type: 'eval'; step: number; split: 'valid' | 'test'; loss: number; perplexity: number; tokenAccuracy: number; best: boolean; elapsedSeconds: number } & Record<string, number | string | boolean>)
   | { type: 'checkpoint'; step: number; path: string }
@@ -61,6 +64,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** For tests of crashes during the model directory write. */
   modelDirWrite?: DirWriteOptions;
+  /** Called after each step's backward, before unscaling and clipping (tests inject Inf gradients). */
+  onGradients?: (step: number, params: readonly Tensor[]) => void;
 }
 
 export interface TrainResult {
@@ -127,6 +132,8 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
   const totalSteps = plan.steps + finetuneSteps;
   const scheduler: TrainScheduler | null = buildScheduler(config, optimizer, plan.steps);
   const stepScheduler = scheduler && 'lrAt' in scheduler ? scheduler : null;
+  // fp16 gradients underflow without loss scaling; bf16 has fp32's range and needs none unless asked
+  const scaler = (t.lossScaling ?? t.precision === 'fp16') ? new GradScaler() : null;
 
   let state: TrainState = { ...initialState(), loader: loader.state(), rng: { global: getRngState() }, optimizer: optimizer.stateDict(), scheduler: scheduler?.stateDict() ?? null };
   let resumedFrom: number | null = null;
@@ -137,6 +144,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     loadWeightsFrom(model, ck.weights, join(ck.path, 'model.safetensors'));
     optimizer.loadStateDict(ck.state.optimizer as never);
     if (scheduler && ck.state.scheduler) scheduler.loadStateDict(ck.state.scheduler as never);
+    if (scaler && ck.state.gradScaler) scaler.loadStateDict(ck.state.gradScaler);
     loader.loadState(ck.state.loader);
     setRngState(ck.state.rng.global!);
     state = ck.state;
@@ -179,6 +187,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     state.rng = { global: getRngState() };
     state.optimizer = optimizer.stateDict();
     state.scheduler = scheduler?.stateDict() ?? null;
+    if (scaler) state.gradScaler = scaler.stateDict();
     const stateToSave = { ...state, elapsedSeconds: elapsed() };
     const path = saveCheckpoint(run.path, stateToSave, toPyTorchStateDict(model), t.keepCheckpoints);
     log({ type: 'checkpoint', step: state.step, path });
@@ -228,10 +237,10 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     for (const batch of micro) {
       // tidy hands the micro-batch's activations and gradients back to the backend's pool at once
       const value = tidy(() => {
-        const sum = task.loss(model, batch);
+        const sum = autocast(t.precision, () => task.loss(model, batch));
         const v = sum.item();
         // normalised by the whole step's target tokens, so accumulation equals one large batch
-        if (Number.isFinite(v)) sum.div(tokens).backward();
+        if (Number.isFinite(v)) (scaler ? scaler.scale(sum.div(tokens)) : sum.div(tokens)).backward();
         return v;
       });
       if (!Number.isFinite(value)) throw diverged(state.step + 1, `the loss is ${value}`, config, log, elapsed());
@@ -239,12 +248,20 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
       padding += batch.padding;
       positions += batch.tokens;
     }
+    options.onGradients?.(state.step + 1, params);
+    const lossScale = scaler?.getScale();
+    // clipping and the norm see the unscaled gradients; an overflow (Inf/NaN after scaling) skips the step
+    if (scaler) tidy(() => scaler.unscale(optimizer));
+    const overflow = scaler !== null && scaler.foundInf(optimizer);
     // the norm before clipping; a non-finite one stops the run before the optimizer touches the weights
-    const gradNorm = tidy(() => (t.clipGradNorm !== null ? utils.clipGradNorm(params, t.clipGradNorm) : noGrad(() => utils.totalNorm(params.flatMap((p) => (p.grad ? [p.grad] : []))))));
-    if (!Number.isFinite(gradNorm)) throw diverged(state.step + 1, `the gradient norm is ${gradNorm}`, config, log, elapsed());
+    const gradNorm = overflow ? NaN : tidy(() => (t.clipGradNorm !== null ? utils.clipGradNorm(params, t.clipGradNorm) : noGrad(() => utils.totalNorm(params.flatMap((p) => (p.grad ? [p.grad] : []))))));
+    if (!overflow && !Number.isFinite(gradNorm)) throw diverged(state.step + 1, `the gradient norm is ${gradNorm}`, config, log, elapsed());
     const lr = optimizer.paramGroups[0]!.lr ?? NaN;
-    tidy(() => optimizer.step());
-    if (stepScheduler && state.phase === 'main') stepScheduler.step();
+    const stepped = scaler ? tidy(() => scaler.step(optimizer)) : (tidy(() => optimizer.step()), true);
+    scaler?.update();
+    if (!stepped) state.skippedSteps = (state.skippedSteps ?? 0) + 1;
+    // a skipped step leaves the schedule where it was (Hugging Face's Trainer does the same)
+    if (stepped && stepScheduler && state.phase === 'main') stepScheduler.step();
     optimizer.zeroGrad();
     state.step++;
     state.phaseStep++;
@@ -261,6 +278,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
     log({
       type: 'step', step: state.step, totalSteps, phase: state.phase, epoch: state.epoch, loss, lr, gradNorm, paramNorm: paramNorm(params),
       tokensPerSecond: tokens / (ms / 1000), paddingRatio: stepPadding, elapsedSeconds: elapsed(),
+      ...(scaler ? { lossScale, skippedSteps: state.skippedSteps ?? 0 } : {}),
     });
 
     // ---- evaluation, checkpoints, stopping rules --------------------------------------------

@@ -4,6 +4,7 @@ import { attention, attentionBackward } from './attention.js';
 import { crossEntropy, crossEntropyBackward } from './crossEntropy.js';
 import { accumulate, binary, cast, clamp, clampBackward, compare, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gemm } from './epilogue.js';
+import { fromBf16, fromFp16, toBf16, toFp16 } from './half.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layernorm.js';
 import { adam, scaleInPlace, sgd, sumPow } from './optim.js';
@@ -30,4 +31,5 @@ export const jsBackend: Backend = {
   bernoulliMask, dropoutApply,
   adam, sgd, sumPow, scaleInPlace,
   attention, attentionBackward,
+  toBf16, fromBf16, toFp16, fromFp16,
 };

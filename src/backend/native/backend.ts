@@ -66,7 +66,7 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     softmax: k('softmax'), softmaxBackward: k('softmaxBackward'), layerNorm: k('layerNorm'), layerNormBackward: k('layerNormBackward'),
     crossEntropy: k('crossEntropy'), crossEntropyBackward: k('crossEntropyBackward'), indexSelect: k('indexSelect'), indexAdd: k('indexAdd'),
     gather: k('gather'), scatterAdd: k('scatterAdd'), bernoulliMask: k('bernoulliMask'), dropoutApply: k('dropoutApply'), adam: k('adam'),
-    sgd: k('sgd'), sumPow: k('sumPow'), scaleInPlace: k('scaleInPlace'), gemm: k('gemm'), gemmBf16: k('gemmBf16'), toBf16: k('toBf16'),
+    sgd: k('sgd'), sumPow: k('sumPow'), scaleInPlace: k('scaleInPlace'), gemm: k('gemm'), gemmBf16: k('gemmBf16'), toBf16: k('toBf16'), toFp16: k('toFp16'), fromBf16: k('fromBf16'), fromFp16: k('fromFp16'),
     attention: k('attention'), attentionBackward: k('attentionBackward'),
   };
 
@@ -306,6 +306,18 @@ export function createNativeBackend(addon: NativeAddon): NativeBackend {
     toBf16(x, out) {
       args[0] = x.length;
       K.toBf16(x, out);
+    },
+    fromBf16(x, out) {
+      args[0] = x.length;
+      K.fromBf16(x, out);
+    },
+    toFp16(x, out) {
+      args[0] = x.length;
+      K.toFp16(x, out);
+    },
+    fromFp16(x, out) {
+      args[0] = x.length;
+      K.fromFp16(x, out);
     },
     gemmBf16: (g) => gemmCall(K.gemmBf16, g),
   };

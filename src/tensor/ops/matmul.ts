@@ -1,19 +1,26 @@
 /** Matrix products: matmul with PyTorch's broadcasting rules, and the fused linear layer op. */
 import { getBackend } from '../../backend/index.js';
 import { recordOp } from '../autograd.js';
-import { broadcastShapes, broadcastStrides, formatShape, numelOf, ShapeError } from '../shape.js';
+import { autocastDtype, type HalfDtype } from '../autocast.js';
+import { fromHalf, roundHalf, toHalf } from '../half.js';
+import { broadcastShapes, broadcastStrides, contiguousStrides, formatShape, numelOf, ShapeError } from '../shape.js';
 import { allocFloat, floatData, Tensor } from '../tensor.js';
 import { crossSaves, toDtype } from './elementwise.js';
+import { halfGemm, type HalfOperand } from './halfGemm.js';
 import { sumToShape } from './reduce.js';
 
 /** Byte-free description of one batched operand for the gemm kernel. */
 function batchOffsets(x: Tensor, batchShape: readonly number[]): number[] {
-  const xBatch = x.shape.slice(0, -2);
-  const strides = broadcastStrides(xBatch, x.strides.slice(0, -2), batchShape);
+  return batchOffsetsOf(x.shape, x.strides, x.offset, batchShape);
+}
+
+function batchOffsetsOf(shape: readonly number[], xStrides: readonly number[], offset: number, batchShape: readonly number[]): number[] {
+  const xBatch = shape.slice(0, -2);
+  const strides = broadcastStrides(xBatch, xStrides.slice(0, -2), batchShape);
   const count = numelOf(batchShape);
   const offsets = new Array<number>(count);
   const idx = new Array<number>(batchShape.length).fill(0);
-  let off = x.offset;
+  let off = offset;
   for (let b = 0; b < count; b++) {
     offsets[b] = off;
     for (let d = batchShape.length - 1; d >= 0; d--) {
@@ -36,6 +43,8 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
   if (k !== k2) throw new ShapeError(`matmul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} cannot be multiplied (${k} != ${k2})`);
   const batchShape = broadcastShapes(a.shape.slice(0, -2), b.shape.slice(0, -2), 'matmul');
   const batch = numelOf(batchShape);
+  const half = autocastDtype();
+  if (half) return batchedMatmulHalf(half, a, b, m, n, k, batchShape);
   const out = allocFloat(batch * m * n);
   getBackend().gemm({
     m, n, k, batch,
@@ -48,6 +57,28 @@ function batchedMatmul(a: Tensor, b: Tensor): Tensor {
     a.requiresGrad ? sumToShape(batchedMatmul(g, b.mT), a.shape) : null,
     b.requiresGrad ? sumToShape(batchedMatmul(a.mT, g), b.shape) : null,
   ], { saves: crossSaves(a, b) });
+}
+
+/** batchedMatmul inside autocast: 16-bit operands, saved as such for a backward that runs in the half format too. */
+function batchedMatmulHalf(dtype: HalfDtype, a: Tensor, b: Tensor, m: number, n: number, k: number, batchShape: readonly number[]): Tensor {
+  const batch = numelOf(batchShape);
+  const aOffsets = batchOffsetsOf(a.shape, contiguousStrides(a.shape), 0, batchShape);
+  const bOffsets = batchOffsetsOf(b.shape, contiguousStrides(b.shape), 0, batchShape);
+  const ah = toHalf(dtype, floatData(a));
+  const bh = toHalf(dtype, floatData(b));
+  const out = halfGemm(dtype, m, n, k, batch, { data: ah, offsets: aOffsets, rowStride: k, colStride: 1 }, { data: bh, offsets: bOffsets, rowStride: n, colStride: 1 });
+  const result = new Tensor(out, [...batchShape, m, n]);
+  return recordOp(result, 'matmul', [a, b], (g) => {
+    const gOffsets = Array.from({ length: batch }, (_, i) => i * m * n);
+    const gh: HalfOperand = { data: toHalf(dtype, floatData(g)), offsets: gOffsets, rowStride: n, colStride: 1 };
+    // ga = g b^T and gb = a^T g, the transposes as strides over the saved 16-bit operands
+    const ga = a.requiresGrad ? halfGemm(dtype, m, k, n, batch, gh, { data: bh, offsets: bOffsets, rowStride: 1, colStride: n }) : null;
+    const gb = b.requiresGrad ? halfGemm(dtype, k, n, m, batch, { data: ah, offsets: aOffsets, rowStride: 1, colStride: k }, { ...gh, rowStride: n, colStride: 1 }) : null;
+    return [
+      ga ? sumToShape(new Tensor(ga, [...batchShape, m, k]), a.shape) : null,
+      gb ? sumToShape(new Tensor(gb, [...batchShape, k, n]), b.shape) : null,
+    ];
+  }, { saves: crossSaves(a, b) });
 }
 
 /** Matrix product with torch.matmul's semantics for 1-D, 2-D and batched (broadcast) operands. */
@@ -91,6 +122,8 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   }
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== outF)) throw new ShapeError(`linear: bias must be [${outF}], got ${formatShape(bias.shape)}`);
   const x = toDtype(input, 'float32');
+  const half = autocastDtype();
+  if (half) return linearHalf(half, input, x, weight, bias);
   const rows = x.numel() / inF;
   const xs = floatData(x);
   const ws = floatData(weight);
@@ -107,6 +140,35 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
       const acc = allocFloat(outF);
       getBackend().sum(gs, 1, rows, outF, acc);
       gb = new Tensor(acc, bias.shape);
+    }
+    return [gx, gw, gb];
+  }, { saves: crossSaves(x, weight) });
+}
+
+/** linear inside autocast: bias rounded too (PyTorch casts all three), x and W saved as 16-bit. */
+function linearHalf(dtype: HalfDtype, input: Tensor, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const [outF, inF] = weight.shape as [number, number];
+  const rows = x.numel() / inF;
+  const xh = toHalf(dtype, floatData(x));
+  const wh = toHalf(dtype, floatData(weight));
+  const bh = bias ? roundHalf(dtype, floatData(bias).slice()) : null;
+  const one = ZERO_OFFSET;
+  const out = halfGemm(dtype, rows, outF, inF, 1, { data: xh, offsets: one, rowStride: inF, colStride: 1 }, { data: wh, offsets: one, rowStride: 1, colStride: inF }, bh);
+  const result = new Tensor(out, [...x.shape.slice(0, -1), outF]);
+  const inputs = bias ? [input, weight, bias] : [input, weight];
+  return recordOp(result, 'linear', inputs, (g) => {
+    const gh = toHalf(dtype, floatData(g));
+    const gx = input.requiresGrad
+      ? new Tensor(halfGemm(dtype, rows, inF, outF, 1, { data: gh, offsets: one, rowStride: outF, colStride: 1 }, { data: wh, offsets: one, rowStride: inF, colStride: 1 }), input.shape)
+      : null;
+    const gw = weight.requiresGrad
+      ? new Tensor(halfGemm(dtype, outF, inF, rows, 1, { data: gh, offsets: one, rowStride: 1, colStride: outF }, { data: xh, offsets: one, rowStride: inF, colStride: 1 }), weight.shape)
+      : null;
+    let gb: Tensor | null = null;
+    if (bias?.requiresGrad) {
+      const acc = allocFloat(outF);
+      getBackend().sum(fromHalf(dtype, gh, allocFloat(gh.length)), 1, rows, outF, acc);
+      gb = new Tensor(roundHalf(dtype, acc), bias.shape);
     }
     return [gx, gw, gb];
   }, { saves: crossSaves(x, weight) });
