@@ -95,6 +95,8 @@ function nonEmbeddingParams(model: anneal.nn.Module): number {
 export interface TrainBenchResult {
   config: string; params: number; non_embedding_params: number; tokens_per_step: number; median_step_s: number;
   tokens_per_s: number; gflops: number; final_loss: number; peak_rss_mb: number;
+  /** Whether every layer was checkpointed, and the MB of buffers the pool created in all (its peak). */
+  gradient_checkpointing: boolean; pool_peak_mb: number;
   /** Garbage collections (and their milliseconds) per timed step. */
   gc_per_step: number; gc_ms_per_step: number;
   /** MB of new buffers the backend's pool had to create per timed step (the rest were reused). */
@@ -134,10 +136,11 @@ function gcCounter(): { start(): void; stop(): void; result(): Promise<{ count: 
   };
 }
 
-export async function benchTrain(name: string, steps: number, warmup: number, precision: Precision = 'fp32'): Promise<TrainBenchResult> {
+export async function benchTrain(name: string, steps: number, warmup: number, precision: Precision = 'fp32', gradientCheckpointing = false): Promise<TrainBenchResult> {
   const c = benchConfigs[name];
   if (!c) throw new ConfigError('--config', `unknown config '${name}'`, Object.keys(benchConfigs));
   const m = buildBenchModel(c, steps + warmup);
+  if (gradientCheckpointing) nn.setGradientCheckpointing(m.model, true);
   const params = m.model.parameters();
   const optimizer = new optim.AdamW(params, { lr: 3e-4, betas: [0.9, 0.98], eps: 1e-8, weightDecay: 0.01 });
   m.model.train();
@@ -182,6 +185,8 @@ export async function benchTrain(name: string, steps: number, warmup: number, pr
   return {
     config: name, params: m.model.numParameters(), non_embedding_params: n, tokens_per_step: tokens, median_step_s: med,
     tokens_per_s: tokens / med, gflops: flops / med / 1e9, final_loss: finalLoss, peak_rss_mb: peakRssMb(),
+    // the pool keeps every buffer it created for reuse, so what it created is its peak footprint
+    gradient_checkpointing: gradientCheckpointing, pool_peak_mb: getBackend().memoryStats().bytesCreated / 2 ** 20,
     gc_per_step: gcs.count / steps, gc_ms_per_step: gcs.ms / steps, alloc_mb_per_step: created / steps / 2 ** 20,
     precision, activation_mb: activation / 2 ** 20,
   };
@@ -224,7 +229,7 @@ function positiveInt(value: string | undefined, flag: string, fallback: number, 
   return v;
 }
 
-interface BenchCliOptions { op?: string; n?: string; precision?: string; config?: string; steps?: string; warmup?: string; json?: boolean }
+interface BenchCliOptions { op?: string; n?: string; precision?: string; config?: string; steps?: string; warmup?: string; json?: boolean; gradientCheckpointing?: boolean }
 
 export function registerBench(program: Command): void {
   program
@@ -236,6 +241,7 @@ export function registerBench(program: Command): void {
     .option('--config <name>', `a training benchmark: ${Object.keys(benchConfigs).join(', ')}`)
     .option('--steps <n>', 'timed training steps', '30')
     .option('--warmup <n>', 'untimed steps before them', '3')
+    .option('--gradient-checkpointing', 'recompute every Transformer layer in backward (--config)')
     .option('--json', 'print one JSON object')
     .action(async (opts: BenchCliOptions) => {
       if ((opts.op === undefined) === (opts.config === undefined)) throw new UsageError('bench: give exactly one of --op matmul or --config NAME');
@@ -247,7 +253,7 @@ export function registerBench(program: Command): void {
       } else {
         const p = opts.precision;
         if (p !== 'fp32' && p !== 'bf16' && p !== 'fp16') throw new ConfigError('--precision', `unknown precision '${p}'`, ['fp32', 'bf16', 'fp16']);
-        result = await benchTrain(opts.config!, positiveInt(opts.steps, '--steps', 30), positiveInt(opts.warmup, '--warmup', 3, 0), p);
+        result = await benchTrain(opts.config!, positiveInt(opts.steps, '--steps', 30), positiveInt(opts.warmup, '--warmup', 3, 0), p, opts.gradientCheckpointing ?? false);
       }
       const info = backendInfo();
       const out = { ...result, engine: 'anneal', version: anneal.version, backend: info.name, threads: info.threads, isa: info.isa };

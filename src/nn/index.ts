@@ -5,7 +5,7 @@ export {
   type MultiheadAttentionOptions, type AttentionCallOptions,
 } from './attention.js';
 export {
-  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer,
+  TransformerEncoderLayer, TransformerDecoderLayer, TransformerEncoder, TransformerDecoder, Transformer, setGradientCheckpointing,
   type TransformerLayerOptions, type TransformerOptions, type DecoderCallOptions, type Activation,
 } from './transformer.js';
 export { toPyTorchName, toAnnealName, type Naming } from './pytorchNames.js';

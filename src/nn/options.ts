@@ -90,6 +90,8 @@ const modelFields = {
   positional: z.enum(['sinusoidal', 'learned']).optional().describe('fixed sinusoidal positions or learned position embeddings'),
   maxLen: positiveInt().optional().describe('the most positions a sequence may have'),
   tieWeights: z.boolean().optional().describe('the output layer (head) reuses the (target) embedding matrix (Press & Wolf 2017)'),
+  gradientCheckpointing: z.union([z.boolean(), z.array(z.number().int().min(0))]).optional()
+    .describe('recompute Transformer layers in backward instead of storing their activations: true for all, or layer indices (encoder layers first, then decoder layers); default false'),
   generator,
 };
 

@@ -4,7 +4,7 @@
  * attention weights (`attentionDropout`), residual branches (`dropout`) and inside the feed-forward
  * block (`activationDropout`); the last two default to `dropout` as in PyTorch, which uses one rate.
  */
-import type { Generator, Tensor } from '../tensor/index.js';
+import { checkpointWith, isGradEnabled, type Generator, type Tensor } from '../tensor/index.js';
 import { causalMask, emptyKVCache, MultiheadAttention, type KVCache } from './attention.js';
 import * as init from './init.js';
 import { Dropout, LayerNorm, Linear } from './layers.js';
@@ -27,6 +27,29 @@ function activate(x: Tensor, activation: Activation): Tensor {
 function checkActivation(a: string): Activation {
   if (a !== 'relu' && a !== 'gelu' && a !== 'gelu_tanh') throw new ConfigError('activation', `unknown value '${a}'`, ['relu', 'gelu', 'gelu_tanh']);
   return a;
+}
+
+/** Checkpoint only where it saves memory: a training forward that records a graph, not cached decoding. */
+function checkpointing(layer: TransformerEncoderLayer | TransformerDecoderLayer, cache: unknown): boolean {
+  return layer.gradientCheckpointing && layer.training && isGradEnabled() && cache === undefined;
+}
+
+function checkpointOptions(layer: TransformerEncoderLayer | TransformerDecoderLayer) {
+  return { generators: layer.generator ? [layer.generator] : [], parameters: layer.parameters() };
+}
+
+/**
+ * Turns gradient checkpointing on for every Transformer layer of `model` (true), none (false), or
+ * the listed ones, numbered in module order: an encoder-decoder's encoder layers, then its decoder's.
+ */
+export function setGradientCheckpointing(model: Module, layers: boolean | readonly number[]): void {
+  const all = [...model.modules()].filter((m): m is TransformerEncoderLayer | TransformerDecoderLayer => m instanceof TransformerEncoderLayer || m instanceof TransformerDecoderLayer);
+  if (Array.isArray(layers)) {
+    for (const i of layers) {
+      if (!Number.isInteger(i) || i < 0 || i >= all.length) throw new ConfigError('gradientCheckpointing', `layer index ${i} is out of range: the model has ${all.length} Transformer layers (0-${all.length - 1})`);
+    }
+  }
+  all.forEach((l, i) => { l.gradientCheckpointing = Array.isArray(layers) ? layers.includes(i) : layers === true; });
 }
 
 /** The position-wise feed-forward block shared by both layer kinds: linear2(dropout(act(linear1(x)))). */
@@ -56,6 +79,9 @@ export class TransformerEncoderLayer extends Module {
   readonly dropout2: Dropout;
   readonly normFirst: boolean;
   readonly activation: Activation;
+  readonly generator?: Generator;
+  /** Recompute this layer's activations in backward instead of storing them (setGradientCheckpointing). */
+  gradientCheckpointing = false;
 
   constructor(
     readonly dModel: number,
@@ -67,7 +93,7 @@ export class TransformerEncoderLayer extends Module {
     const p = options.dropout ?? 0.1;
     const ff = options.dimFeedforward ?? 2048;
     const eps = options.layerNormEps ?? 1e-5;
-    const g = options.generator;
+    const g = (this.generator = options.generator);
     this.selfAttn = new MultiheadAttention(dModel, nhead, { dropout: options.attentionDropout ?? p, bias: options.bias, generator: g });
     this.linear1 = new Linear(dModel, ff, { bias: options.bias });
     this.dropout = new Dropout(options.activationDropout ?? p, g);
@@ -96,6 +122,11 @@ export class TransformerEncoderLayer extends Module {
 
   /** With a cache (causal decoding), src holds only the new positions; earlier ones come from the cache. */
   forward(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean; cache?: KVCache } = {}): Tensor {
+    if (checkpointing(this, options.cache)) return checkpointWith(checkpointOptions(this), (x) => this.run(x, options), src);
+    return this.run(src, options);
+  }
+
+  private run(src: Tensor, options: { srcMask?: Tensor | null; srcKeyPaddingMask?: Tensor | null; isCausal?: boolean; cache?: KVCache }): Tensor {
     let x = src;
     const o = options;
     if (this.normFirst) {
@@ -142,6 +173,9 @@ export class TransformerDecoderLayer extends Module {
   readonly dropout3: Dropout;
   readonly normFirst: boolean;
   readonly activation: Activation;
+  readonly generator?: Generator;
+  /** Recompute this layer's activations in backward instead of storing them (setGradientCheckpointing). */
+  gradientCheckpointing = false;
 
   constructor(
     readonly dModel: number,
@@ -153,7 +187,7 @@ export class TransformerDecoderLayer extends Module {
     const p = options.dropout ?? 0.1;
     const ff = options.dimFeedforward ?? 2048;
     const eps = options.layerNormEps ?? 1e-5;
-    const g = options.generator;
+    const g = (this.generator = options.generator);
     const attnP = options.attentionDropout ?? p;
     this.selfAttn = new MultiheadAttention(dModel, nhead, { dropout: attnP, bias: options.bias, generator: g });
     this.multiheadAttn = new MultiheadAttention(dModel, nhead, { dropout: attnP, bias: options.bias, generator: g });
@@ -191,6 +225,11 @@ export class TransformerDecoderLayer extends Module {
 
   /** With a cache (incremental decoding), tgt holds only the new positions. */
   forward(tgt: Tensor, memory: Tensor, options: DecoderCallOptions & { cache?: DecoderLayerCache } = {}): Tensor {
+    if (checkpointing(this, options.cache)) return checkpointWith(checkpointOptions(this), (x, m) => this.run(x, m!, options), tgt, memory);
+    return this.run(tgt, memory, options);
+  }
+
+  private run(tgt: Tensor, memory: Tensor, options: DecoderCallOptions & { cache?: DecoderLayerCache }): Tensor {
     let x = tgt;
     const c = options.cache;
     if (this.normFirst) {

@@ -238,8 +238,11 @@ function accumulatorFor(like: Tensor, existing: Tensor | undefined, buffers: Gra
   return acc;
 }
 
-/** Accumulates `grad` into the gradients of every leaf that `root` depends on. */
-export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): void {
+/**
+ * Accumulates `grad` into the gradients of every leaf that `root` depends on; the leaves in `capture`
+ * instead get their gradient set there, and it outlives backward's scope.
+ */
+export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean, capture?: Map<Tensor, Tensor | null>): void {
   if (graphVersionsInUse()) checkNotStale(root, 'backward');
   const start: Vertex = root.gradFn ?? root;
   const order = topologicalOrder(start);
@@ -256,6 +259,8 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
       if (!g) continue;
       pending.delete(v);
       if (!isNode(v)) {
+        // a captured leaf hands its gradient back to the caller (checkpoint.ts) instead of into .grad
+        if (capture?.has(v)) { capture.set(v, g); continue; }
         v.accumulateGrad(g, buffers.soleOwner(g.storage));
         buffers.unref(g);
         buffers.releaseUnreferenced();
@@ -325,5 +330,7 @@ export function runBackward(root: Tensor, grad: Tensor, retainGraph: boolean): v
     throw err;
   }
   gradEnabled = prev;
-  closeScope(scope, new Set());
+  const survivors = new Set<Tensor>();
+  if (capture) for (const g of capture.values()) if (g) survivors.add(g);
+  closeScope(scope, survivors);
 }

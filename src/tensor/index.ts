@@ -4,6 +4,7 @@ export { noGrad, enableGrad, isGradEnabled, setGradEnabled, AutogradError, type 
 export { Generator, defaultGenerator, manualSeed, getRngState, setRngState, randperm, type GeneratorState } from './random.js';
 export { ShapeError, type Shape } from './shape.js';
 export { describeTensor } from './autograd.js';
+export { checkpoint, checkpointWith, type CheckpointOptions } from './checkpoint.js';
 export {
   tensor, zeros, ones, full, empty, zerosLike, onesLike, fullLike, arange, linspace, eye,
   rand, randn, randint, bernoulli, multinomial, randLike, randnLike, triu, tril,

@@ -162,6 +162,8 @@ const trainingSchema = (d: { batchSize: number; maxSteps: number | null; maxEpoc
       targetPerplexity: z.number().min(1).nullable().default(null).describe('stop once validation perplexity falls to this; null disables'),
       checkpointEvery: positiveInt().nullable().default(null).describe('optimizer steps between checkpoints in OUT/checkpoints (null: at every evaluation)'),
       keepCheckpoints: positiveInt().default(2).describe('the most recent checkpoints kept, besides the best by validation loss'),
+      gradientCheckpointing: z.union([z.boolean(), z.array(z.number().int().min(0))]).default(false)
+        .describe('recompute Transformer layers in backward instead of storing their activations (less memory, about one more forward): true for all, or layer indices (seq2seq: encoder layers first, then decoder layers)'),
       saveModel: z.enum(['final', 'best']).default('final').describe("which model OUT/model holds: the final one, or the best by validation loss"),
       precision: z.enum(['fp32', 'bf16', 'fp16']).default('fp32').describe("'fp32'; or mixed precision: forward and loss under autocast in 'bf16' or 'fp16' (matrix products in the half format, float32 master weights and optimizer state)"),
       lossScaling: z.boolean().nullable().default(null).describe('dynamic loss scaling (GradScaler with PyTorch\'s defaults: skips steps whose gradients overflow); null: on for fp16, off for bf16 and fp32'),
@@ -253,6 +255,16 @@ export function parseTrainConfig(input: unknown): TrainConfig {
   return { ...config, schedule: schedule as ScheduleSpec };
 }
 
+function checkCheckpointedLayers(config: TrainConfig): void {
+  const layers = config.training.gradientCheckpointing;
+  if (!Array.isArray(layers)) return;
+  const m = config.model;
+  const count = 'numLayers' in m ? m.numLayers : m.numEncoderLayers + m.numDecoderLayers;
+  for (const i of layers) {
+    if (i >= count) throw new ConfigError('training.gradientCheckpointing', `layer index ${i} is out of range: the model has ${count} Transformer layers (0-${count - 1}${'numLayers' in m ? '' : ', encoder layers first'})`);
+  }
+}
+
 function checkCrossFields(config: TrainConfig): void {
   const { model, optimizer: o, training: t } = config;
   if (model.dModel % model.nhead !== 0) throw new ConfigError('model.nhead', `must divide model.dModel (${model.dModel}), got ${model.nhead}`);
@@ -264,6 +276,7 @@ function checkCrossFields(config: TrainConfig): void {
       throw new ConfigError('schedule.name', "Adafactor's relative step sets its own learning rate: use {\"name\": \"constant\"} with optimizer.relativeStep", ['constant']);
     }
   }
+  checkCheckpointedLayers(config);
   if (t.maxSteps === null && t.maxEpochs === null) throw new ConfigError('training.maxSteps', 'set training.maxSteps or training.maxEpochs (both are null, so the run would never end)');
   if (config.task === 'numbers-to-words') {
     const d = config.data;

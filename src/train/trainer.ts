@@ -10,7 +10,7 @@ import { GradScaler } from '../amp/index.js';
 import { getBackend } from '../backend/index.js';
 import { AnnealError, InputError } from '../errors.js';
 import type { DirWriteOptions } from '../io/index.js';
-import { Dropout, loadWeights, loadWeightsFrom, MultiheadAttention, toPyTorchStateDict, utils, type Module } from '../nn/index.js';
+import { Dropout, loadWeights, loadWeightsFrom, MultiheadAttention, setGradientCheckpointing, toPyTorchStateDict, utils, type Module } from '../nn/index.js';
 import { autocast, getRngState, manualSeed, noGrad, setRngState, tidy, type Tensor } from '../tensor/index.js';
 import { buildOptimizer, buildScheduler, type TrainScheduler } from './builders.js';
 import { listCheckpoints, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
@@ -121,6 +121,7 @@ export async function train(input: TrainConfigInput | TrainConfig, options: Trai
 
   manualSeed(config.seed);
   const model = task.buildModel();
+  if (config.training.gradientCheckpointing !== false) setGradientCheckpointing(model, config.training.gradientCheckpointing);
   // after the seeded init, so the run's random draws (dropout, batches) are the same as without it
   if (config.model.initFrom) loadWeights(model, config.model.initFrom);
   const params = model.parameters();

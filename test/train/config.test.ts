@@ -109,3 +109,15 @@ test('--set overrides: dotted paths, values as JSON or else strings, objects cre
   // the result is parsed by the schema like any config: a misspelt path is named with what is allowed
   assert.equal(configError(train.applyOverrides({}, [train.parseOverride('training.maxStep=8')])).field, 'training.maxStep');
 });
+
+test('training.gradientCheckpointing takes true or layer indices below the model\'s layer count', () => {
+  assert.equal(train.parseTrainConfig({}).training.gradientCheckpointing, false);
+  assert.deepEqual(train.parseTrainConfig({ task: 'language-model', data: { path: 'x.txt' }, model: { numLayers: 4 }, training: { gradientCheckpointing: [0, 3] } }).training.gradientCheckpointing, [0, 3]);
+  const lm = configError({ task: 'language-model', data: { path: 'x.txt' }, model: { numLayers: 4 }, training: { gradientCheckpointing: [4] } });
+  assert.equal(lm.field, 'training.gradientCheckpointing');
+  assert.match(lm.message, /4 Transformer layers/);
+  const s2s = configError({ model: { numEncoderLayers: 2, numDecoderLayers: 3 }, training: { gradientCheckpointing: [5] } });
+  assert.equal(s2s.field, 'training.gradientCheckpointing');
+  assert.match(s2s.message, /5 Transformer layers/);
+  assert.equal(configError({ training: { gradientCheckpointing: 'yes' } }).field, 'training.gradientCheckpointing');
+});

@@ -62,3 +62,14 @@ test('checkpoints and the model directory carry PyTorch parameter names', async 
     assert.ok(!names.some((n) => /[A-Z]/.test(n)), `camelCase name in ${file}`);
   }
 });
+
+test('training.gradientCheckpointing checkpoints the layers and trains to the very same weights (dropout on)', async () => {
+  const config = (ck: boolean | number[]) => tiny({ model: { dropout: 0.2, numEncoderLayers: 2 }, training: { maxSteps: 6, evalEvery: 6, gradientCheckpointing: ck } });
+  const plain = await train(config(false));
+  const ck = await train(config([0, 2]));
+  const flags = [...ck.model.modules()].filter((m) => 'gradientCheckpointing' in m).map((m) => (m as unknown as { gradientCheckpointing: boolean }).gradientCheckpointing);
+  assert.deepEqual(flags, [true, false, true]);
+  const a = plain.model.namedParameters(), b = ck.model.namedParameters();
+  assert.equal(a.length, b.length);
+  for (let i = 0; i < a.length; i++) assert.deepEqual(b[i]![1].values(), a[i]![1].values(), a[i]![0]);
+});

@@ -9,7 +9,7 @@ import { Dropout, Embedding, LayerNorm, Linear } from '../layers.js';
 import { Module, ModuleList, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
 import { emptyKVCache, type KVCache } from '../attention.js';
-import { TransformerEncoderLayer } from '../transformer.js';
+import { setGradientCheckpointing, TransformerEncoderLayer } from '../transformer.js';
 import { lmOptions, moduleOptions, type LMOptions } from '../options.js';
 
 export type { LMOptions } from '../options.js';
@@ -59,6 +59,13 @@ export class TransformerLM extends Module {
       this.head = new Linear(d, options.vocabSize, { bias: false });
       init.xavierUniform_(this.head.weight);
     }
+    if (options.gradientCheckpointing !== undefined) this.setGradientCheckpointing(options.gradientCheckpointing);
+  }
+
+  /** Recompute all layers (true), none (false) or the listed ones in backward instead of storing activations. */
+  setGradientCheckpointing(layers: boolean | readonly number[]): this {
+    setGradientCheckpointing(this, layers);
+    return this;
   }
 
   /**

@@ -8,7 +8,7 @@ import * as init from '../init.js';
 import { Dropout, Embedding, Linear } from '../layers.js';
 import { Module, type Parameter } from '../module.js';
 import { LearnedPositionalEmbedding, SinusoidalPositionalEncoding } from '../positional.js';
-import { emptyDecoderCache, Transformer, type DecoderLayerCache } from '../transformer.js';
+import { emptyDecoderCache, setGradientCheckpointing, Transformer, type DecoderLayerCache } from '../transformer.js';
 import { moduleOptions, seq2seqOptions, type Seq2SeqOptions } from '../options.js';
 import { ConfigError } from '../../errors.js';
 
@@ -61,6 +61,13 @@ export class TransformerSeq2Seq extends Module {
     });
     this.head = options.tieWeights ? null : new Linear(d, options.tgtVocabSize);
     this.resetEmbeddings();
+    if (options.gradientCheckpointing !== undefined) this.setGradientCheckpointing(options.gradientCheckpointing);
+  }
+
+  /** Recompute all layers (true), none (false) or the listed ones (encoder layers first, then decoder layers) in backward. */
+  setGradientCheckpointing(layers: boolean | readonly number[]): this {
+    setGradientCheckpointing(this, layers);
+    return this;
   }
 
   /** Embeddings N(0, d^-0.5) (so that after the sqrt(d) scale they have unit variance); output projection Xavier, bias 0. */
