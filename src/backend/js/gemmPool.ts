@@ -3,8 +3,9 @@
  * never keeps the process alive, synchronised with Atomics.wait/notify on a shared control block.
  *
  * The calling thread packs all of A and B into SharedArrayBuffer scratch (the packing copies anyway,
- * so operands need not be shared themselves), the row panels of C are split into one contiguous
- * range per thread, and every thread writes its rows of a shared C that is then copied out. Each
+ * so operands need not be shared themselves), the threads claim chunks of row panels of C from a
+ * shared counter (so a core slowed by other processes just takes fewer), and every thread writes its
+ * rows of a shared C that is then copied out. Each
  * tile is computed by the same code on the same packed numbers whichever thread runs it, so results
  * are bit-identical to one thread. Products below PARALLEL_MIN multiply-adds stay inline, where
  * waking a worker (tens of microseconds) would cost more than it saves.
@@ -21,7 +22,9 @@ export const PARALLEL_MIN = 1 << 18;
 export const SEQ = 0; // bumped once per job; workers wait on it
 export const PENDING = 1; // workers still busy with the current job; the caller waits on it
 export const GEN = 2; // generation of the scratch buffers (posted to workers when they grow)
-export const M = 3, N = 4, K = 5, UNITS = 6, THREADS = 7;
+export const M = 3, N = 4, K = 5, UNITS = 6;
+export const NEXT = 7; // the next unclaimed unit: threads claim CHUNK at a time
+export const CHUNK = 8;
 const CONTROL_SLOTS = 8;
 
 interface Pool {
@@ -78,7 +81,7 @@ function startPool(count: number): Pool {
   for (let w = 1; w <= count; w++) {
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(new URL('./gemmWorker.js', import.meta.url), {
-      workerData: { control: control.buffer, index: w, port: port2 },
+      workerData: { control: control.buffer, port: port2 },
       transferList: [port2],
     });
     worker.unref();
@@ -125,17 +128,20 @@ export function gemm(args: CoreGemmArgs): void {
     }
     packB(b, args.bOffsets[bi]!, args.bRowStride, args.bColStride, k, n, pb, bi * bBatch);
   }
-  const used = Math.min(t, units);
-  control[M] = m; control[N] = n; control[K] = k; control[UNITS] = units; control[THREADS] = used;
+  control[M] = m; control[N] = n; control[K] = k; control[UNITS] = units;
+  Atomics.store(control, NEXT, 0);
   Atomics.store(control, PENDING, p.workers.length);
   Atomics.add(control, SEQ, 1);
   Atomics.notify(control, SEQ);
-  gemmUnits(pa, pb, pc, m, n, k, 0, share(units, used, 1));
+  runUnits(control, pa, pb, pc);
   for (let v = Atomics.load(control, PENDING); v !== 0; v = Atomics.load(control, PENDING)) Atomics.wait(control, PENDING, v);
   c.set(pc.subarray(0, batch * m * n));
 }
 
-/** Unit ranges: thread w (0 = the caller) runs [share(units, t, w), share(units, t, w + 1)). */
-export function share(units: number, t: number, w: number): number {
-  return w >= t ? units : Math.floor((units * w) / t);
+/** Claims and runs chunks of the current job's units until none are left (on every thread). */
+export function runUnits(control: Int32Array, pa: Float64Array, pb: Float64Array, pc: Float32Array): void {
+  const m = control[M]!, n = control[N]!, k = control[K]!, units = control[UNITS]!;
+  for (let u0 = Atomics.add(control, NEXT, CHUNK); u0 < units; u0 = Atomics.add(control, NEXT, CHUNK)) {
+    gemmUnits(pa, pb, pc, m, n, k, u0, Math.min(units, u0 + CHUNK));
+  }
 }

@@ -3,12 +3,11 @@
  * row panels from the shared packed operands into the shared C, and counts itself done.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { gemmUnits } from './gemm.js';
-import { GEN, K, M, N, PENDING, SEQ, share, THREADS, UNITS } from './gemmPool.js';
+import { GEN, PENDING, runUnits, SEQ } from './gemmPool.js';
 
 interface Buffers { gen: number; pa: SharedArrayBuffer; pb: SharedArrayBuffer; pc: SharedArrayBuffer }
 
-const { control: controlBuffer, index, port } = workerData as { control: SharedArrayBuffer; index: number; port: MessagePort };
+const { control: controlBuffer, port } = workerData as { control: SharedArrayBuffer; port: MessagePort };
 const control = new Int32Array(controlBuffer);
 let gen = 0;
 let pa: Float64Array = new Float64Array(0), pb: Float64Array = new Float64Array(0), pc: Float32Array = new Float32Array(0);
@@ -27,7 +26,6 @@ for (;;) {
     gen = b.gen;
     pa = new Float64Array(b.pa); pb = new Float64Array(b.pb); pc = new Float32Array(b.pc);
   }
-  const units = control[UNITS]!, t = control[THREADS]!;
-  gemmUnits(pa, pb, pc, control[M]!, control[N]!, control[K]!, share(units, t, index), share(units, t, index + 1));
+  runUnits(control, pa, pb, pc);
   if (Atomics.sub(control, PENDING, 1) === 1) Atomics.notify(control, PENDING);
 }
