@@ -1,5 +1,5 @@
 /**
- * A gemm worker (see gemmPool.ts): waits for a job on the shared control block, runs its range of
+ * A gemm worker (see gemmPool.ts): waits for a job on the shared control block, claims chunks of
  * row panels from the shared packed operands into the shared C, and counts itself done.
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
