@@ -1,9 +1,14 @@
-/** The register-blocked gemm kernel against a naive triple loop, over every operand layout. */
+/**
+ * The register-blocked gemm kernel against a naive triple loop, over every operand layout; the whole
+ * fast path (threads, epilogue) bit for bit against gemmReference.
+ */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from '../helpers/fc.js';
-import { jsBackend as B } from '../../src/backend/index.js';
-import { assertNear, floats, randInt, rng, seedArb, type Rng } from './reference.js';
+import { jsBackend as B, type GemmArgs } from '../../src/backend/index.js';
+import { gemmReference } from '../../src/backend/js/gemmReference.js';
+import { gemmThreads, setGemmThreads } from '../../src/backend/js/gemmPool.js';
+import { assertNear, assertSameValues, floats, randInt, rng, seedArb, type Rng } from './reference.js';
 
 /** How a rows x cols matrix sits in memory: its row and column strides. */
 type MatrixLayout =
@@ -124,5 +129,81 @@ describe('gemm kernel', () => {
     const c = new Float32Array(4);
     B.gemm({ m: 2, n: 2, k: 3, batch: 1, a, aOffsets: [0], aRowStride: 3, aColStride: 1, b, bOffsets: [0], bRowStride: 2, bColStride: 1, c });
     assert.deepEqual([...c], [58, 64, 139, 154]);
+  });
+});
+
+/** A full GemmArgs call: random layouts, and (when `epilogue`) alpha, beta, bias and a placed C. */
+function contractCase(m: number, n: number, k: number, batch: number, epilogue: boolean, r: Rng): { args: GemmArgs; c0: Float32Array } {
+  const a = operand(matrixLayouts[randInt(r, 0, matrixLayouts.length - 1)]!, m, k, batch, r);
+  const b = operand(matrixLayouts[randInt(r, 0, matrixLayouts.length - 1)]!, k, n, batch, r);
+  const placed = epilogue && r() < 0.5;
+  const ldc = placed ? n + randInt(r, 0, 3) : n;
+  const cOffsets = Array.from({ length: batch }, (_, bi) => bi * (m * ldc + 2) + 1);
+  const c0 = floats(placed ? batch * (m * ldc + 2) + 1 : batch * m * n, r);
+  const args: GemmArgs = {
+    m, n, k, batch,
+    a: a.data, aOffsets: a.offsets, aRowStride: a.rowStride, aColStride: a.colStride,
+    b: b.data, bOffsets: b.offsets, bRowStride: b.rowStride, bColStride: b.colStride,
+    c: c0,
+  };
+  if (placed) { args.cOffsets = cOffsets; args.ldc = ldc; }
+  if (epilogue) {
+    const pick = randInt(r, 0, 3);
+    if (pick & 1) args.alpha = [0.5, -1.25, 3][randInt(r, 0, 2)]!;
+    if (pick & 2) args.beta = [1, 0.75, -2][randInt(r, 0, 2)]!;
+    if (r() < 0.5) args.bias = floats(n, r);
+  }
+  return { args, c0 };
+}
+
+/** C after the call, from the same starting C. */
+function call(fn: (args: GemmArgs) => void, args: GemmArgs, c0: Float32Array): Float32Array {
+  const c = c0.slice();
+  fn({ ...args, c });
+  return c;
+}
+
+// around the 3 x 4 tile, and 1s (a row or column vector)
+const sizeArb = fc.oneof(fc.integer({ min: 1, max: 14 }), fc.constantFrom(1, 3, 4, 12, 31, 40));
+
+describe('gemm fast path against gemmReference, bit for bit', () => {
+  const threadsBefore = gemmThreads();
+  for (const threads of [1, 2]) {
+    test(`${threads} thread(s), splitting every product: layouts, batches, alpha, beta, bias, placed C, k = 0`, () => {
+      setGemmThreads(threads, 0);
+      try {
+        fc.assert(fc.property(
+          sizeArb, sizeArb, fc.oneof(sizeArb, fc.constant(0)), fc.integer({ min: 1, max: 4 }), fc.boolean(), seedArb,
+          (m, n, k, batch, epilogue, seed) => {
+            const { args, c0 } = contractCase(m, n, k, batch, epilogue, rng(seed));
+            assertSameValues(call(B.gemm, args, c0), call(gemmReference, args, c0), `m=${m} n=${n} k=${k} batch=${batch}`);
+          },
+        ), { numRuns: 150 });
+      } finally {
+        setGemmThreads(threadsBefore);
+      }
+    });
+  }
+
+  test('1 and 2 threads give identical bits on products above the default split size', () => {
+    const r = rng(7);
+    for (const [m, n, k, batch] of [[97, 70, 129, 1], [64, 33, 77, 3], [200, 5, 300, 1], [2, 300, 500, 1]] as const) {
+      const { args, c0 } = contractCase(m, n, k, batch, true, r);
+      try {
+        setGemmThreads(1);
+        const one = call(B.gemm, args, c0);
+        setGemmThreads(2);
+        const two = call(B.gemm, args, c0);
+        assertSameValues(two, one, `m=${m} n=${n} k=${k} batch=${batch}`);
+        assertSameValues(one, call(gemmReference, args, c0), `reference m=${m} n=${n} k=${k}`);
+      } finally {
+        setGemmThreads(threadsBefore);
+      }
+    }
+  });
+
+  test('a thread count that is not a positive integer is refused', () => {
+    assert.throws(() => setGemmThreads(0), /positive integer/);
+    assert.throws(() => setGemmThreads(1.5), /positive integer/);
   });
 });

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { nativeBackend } from '../../src/backend/index.js';
@@ -46,9 +47,12 @@ test('ANNEAL_BACKEND=js picks the TypeScript backend without a notice, and bench
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout) as { backend: string; threads: number; gflops: number };
   assert.equal(out.backend, 'js');
-  assert.equal(out.threads, 1);
+  assert.equal(out.threads, availableParallelism(), 'its gemm uses every core by default');
   assert.ok(out.gflops > 0);
   assert.equal(r.stderr, '');
+  const one = run([cli, 'bench', '--op', 'matmul', '--n', '8', '--json'], { ANNEAL_BACKEND: 'js', ANNEAL_THREADS: '3' });
+  assert.equal(one.status, 0, one.stderr);
+  assert.equal((JSON.parse(one.stdout) as { threads: number }).threads, 3);
 });
 
 test('an unknown ANNEAL_BACKEND or a bad ANNEAL_THREADS is a usage error (exit 2) naming the variable', () => {

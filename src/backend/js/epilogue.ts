@@ -3,7 +3,7 @@
  * around the core kernel of gemm.ts, which writes C contiguously.
  */
 import type { GemmArgs } from '../backend.js';
-import { gemm as gemmCore } from './gemm.js';
+import { gemm as gemmCore } from './gemmPool.js';
 
 let scratch = new Float32Array(0);
 

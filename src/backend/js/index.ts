@@ -4,6 +4,7 @@ import { attention, attentionBackward } from './attention.js';
 import { crossEntropy, crossEntropyBackward } from './crossEntropy.js';
 import { accumulate, binary, cast, clamp, clampBackward, compare, copy, unary, unaryBackward, where } from './elementwise.js';
 import { gemm } from './epilogue.js';
+import { gemmThreads } from './gemmPool.js';
 import { fromBf16, fromFp16, toBf16, toFp16 } from './half.js';
 import { gather, indexAdd, indexSelect, scatterAdd } from './indexing.js';
 import { layerNorm, layerNormBackward } from './layernorm.js';
@@ -18,7 +19,7 @@ const pool = new BufferPool((bytes) => new ArrayBuffer(bytes), true);
 /** The pure TypeScript reference backend: runs anywhere, and is the source of truth for the others. */
 export const jsBackend: Backend = {
   name: 'js',
-  info: () => ({ name: 'js', threads: 1, isa: 'js', kernels: {} }),
+  info: () => ({ name: 'js', threads: gemmThreads(), isa: 'js', kernels: {} }),
   alloc: (dtype, n, zero) => pool.alloc(dtype, n, zero),
   release: (s) => pool.release(s),
   memoryStats: () => pool.stats(),
