@@ -33,9 +33,13 @@ export function fromHalf(dtype: HalfDtype, h: Uint16Array, out: Float32Array): F
   return out;
 }
 
+// roundHalf's bit patterns are dead once widened back: one buffer, grown as needed, serves every call
+let scratch = new Uint16Array(0);
+
 /** Rounds x to the half format in place (the values stay float32). */
 export function roundHalf(dtype: HalfDtype, x: Float32Array): Float32Array {
-  const h = new Uint16Array(x.length);
+  if (scratch.length < x.length) scratch = new Uint16Array(Math.max(x.length, 2 * scratch.length));
+  const h = scratch.subarray(0, x.length);
   const b = getBackend();
   if (dtype === 'bf16') (b.toBf16 ?? ref.toBf16)(x, h);
   else (b.toFp16 ?? ref.toFp16)(x, h);

@@ -167,7 +167,11 @@ function linearHalf(dtype: HalfDtype, input: Tensor, x: Tensor, weight: Tensor, 
     let gb: Tensor | null = null;
     if (bias?.requiresGrad) {
       const acc = allocFloat(outF);
-      getBackend().sum(fromHalf(dtype, gh, allocFloat(gh.length)), 1, rows, outF, acc);
+      // the widened gradient is dead after the sum: untracked by the scopes, handed back at once
+      const backend = getBackend();
+      const wide = fromHalf(dtype, gh, backend.alloc('float32', gh.length) as Float32Array);
+      backend.sum(wide, 1, rows, outF, acc);
+      backend.release(wide);
       gb = new Tensor(roundHalf(dtype, acc), bias.shape);
     }
     return [gx, gw, gb];
